@@ -1,0 +1,176 @@
+"""Reading the curated TOML files into a validated Dataset.
+
+Every problem found is collected and raised together as one
+:class:`~shanghai_innovation.DataError`, one line per problem, each naming
+the data file, the record id and the field.
+"""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._convert import CONVERTER, describe_error, structure_record
+from ._dataset import TABLES, Dataset, DatasetInfo
+from ._errors import DataError
+from ._records import RECORD_TYPES, Erratum, Record
+
+__all__ = ["INFO_FILE", "check_references", "load", "read_directory"]
+
+#: The file holding the dataset's name, version and license.
+INFO_FILE = "dataset.toml"
+
+_TYPES: dict[str, type[Record]] = {cls.table: cls for cls in RECORD_TYPES}
+_lock = threading.Lock()
+_cached: Dataset | None = None
+
+
+def _bundled() -> Traversable:
+    return resources.files("shanghai_innovation").joinpath("data")
+
+
+def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{label}: file missing") from None
+    except OSError as exc:
+        raise DataError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{label}: not UTF-8 text (byte {exc.start})"
+        raise DataError(msg) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{label}: not valid TOML ({exc})") from None
+
+
+def _read_table(
+    directory: Traversable, label: str, table: str, problems: list[str]
+) -> list[Record]:
+    where = f"{label}/{table}.toml"
+    try:
+        document = _read_toml(directory.joinpath(f"{table}.toml"), where)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return []
+    extra = sorted(set(document) - {table})
+    if extra:
+        problems.append(f"{where}: unknown top-level key(s) {', '.join(extra)}; expected [[{table}]]")
+    rows = document.get(table, [])
+    if not isinstance(rows, list):
+        problems.append(f"{where}: {table} must be an array of tables ([[{table}]])")
+        return []
+    records: list[Record] = []
+    for index, row in enumerate(rows, 1):
+        rid = row.get("id") if isinstance(row, dict) else None
+        name = f"record {rid!r}" if isinstance(rid, str) else f"record #{index}"
+        try:
+            records.append(structure_record(row, _TYPES[table]))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located message
+            problems.extend(f"{where}: {name}: {line}" for line in describe_error(exc))
+    return records
+
+
+def _reference_fields(cls: type[Record]) -> Iterable[tuple[str, str]]:
+    for field in attrs.fields(cls):  # type: ignore[misc]
+        target = field.metadata.get("references")
+        if target is not None:
+            yield field.name, target
+
+
+def check_references(dataset: Dataset, label: str = "data") -> list[str]:
+    """Every problem with ids and references across tables, one line each."""
+    problems: list[str] = []
+    owner: dict[str, str] = {}
+    ids: dict[str, set[str]] = {}
+    for table, records in dataset.tables():
+        ids[table] = set()
+        for record in records:
+            if record.id in owner:
+                problems.append(
+                    f"{label}/{table}.toml: record {record.id!r}: field id: "
+                    f"duplicate id (also in {owner[record.id]}.toml)"
+                )
+            owner.setdefault(record.id, table)
+            ids[table].add(record.id)
+    for table, records in dataset.tables():
+        refs = list(_reference_fields(type(records[0]))) if records else []
+        for record in records:
+            where = f"{label}/{table}.toml: record {record.id!r}"
+            for name, target in refs:
+                value = getattr(record, name)
+                for ref in value if isinstance(value, tuple) else (value,):
+                    if ref is not None and ref not in ids[target]:
+                        problems.append(f"{where}: field {name}: no {target} record {ref!r}")
+            locator = getattr(record, "locator", None)
+            if locator is not None and locator.source not in ids["sources"]:
+                problems.append(f"{where}: field locator: no sources record {locator.source!r}")
+            if isinstance(record, Erratum):
+                target_table = owner.get(record.record)
+                if target_table is None:
+                    problems.append(f"{where}: field record: no record {record.record!r}")
+                else:
+                    names = {f.name for f in attrs.fields(_TYPES[target_table])}  # type: ignore[misc]
+                    if record.field_name.split(".")[0] not in names:
+                        problems.append(
+                            f"{where}: field field_name: {target_table} records have no "
+                            f"field {record.field_name!r}"
+                        )
+    return problems
+
+
+def read_directory(directory: Traversable | Path | str, label: str | None = None) -> Dataset:
+    """Read and validate a folder of data files (the layout of ``data/``).
+
+    Raises:
+        DataError: listing every problem, one line each.
+    """
+    folder: Traversable = Path(directory) if isinstance(directory, str) else directory
+    label = label if label is not None else str(directory)
+    problems: list[str] = []
+    info: DatasetInfo | None = None
+    try:
+        raw_info = _read_toml(folder.joinpath(INFO_FILE), f"{label}/{INFO_FILE}")
+        info = CONVERTER.structure(raw_info, DatasetInfo)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    except Exception as exc:  # noqa: BLE001 - reported as located lines
+        problems.extend(f"{label}/{INFO_FILE}: {line}" for line in describe_error(exc))
+    tables: Mapping[str, list[Record]] = {
+        table: _read_table(folder, label, table, problems) for table in TABLES
+    }
+    if problems or info is None:
+        raise DataError(problems)
+    dataset = Dataset(info, **tables)  # type: ignore[arg-type]
+    problems = check_references(dataset, label)
+    if problems:
+        raise DataError(problems)
+    return dataset
+
+
+def load(directory: Path | str | None = None) -> Dataset:
+    """Load the dataset: the bundled data by default, or a folder laid out like ``data/``.
+
+    The bundled dataset is read and validated on first use, then cached; a
+    folder given explicitly is read afresh every time.
+
+    Raises:
+        DataError: when a data file is invalid, one line per problem.
+    """
+    global _cached  # noqa: PLW0603 - the one module-level cache, guarded by a lock
+    if directory is not None:
+        return read_directory(directory)
+    with _lock:
+        if _cached is None:
+            _cached = read_directory(_bundled(), "data")
+        return _cached
