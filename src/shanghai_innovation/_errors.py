@@ -7,6 +7,7 @@ __all__ = [
     "DownloadError",
     "IntegrityError",
     "MissingExtraError",
+    "OutputExistsError",
     "RecordNotFoundError",
     "ReleaseError",
     "ShanghaiInnovationError",
@@ -58,3 +59,7 @@ class DownloadError(ShanghaiInnovationError, OSError):
 
 class MissingExtraError(ShanghaiInnovationError, ImportError):
     """An optional dependency is needed; the message names the extra to install."""
+
+
+class OutputExistsError(ShanghaiInnovationError, FileExistsError):
+    """An export's target folder is not empty and ``force`` was not given."""

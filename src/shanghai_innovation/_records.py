@@ -20,6 +20,7 @@ from ._vocab import (
     EntityKind,
     ErratumKind,
     FirstScope,
+    Indicator,
     Topic,
     Unit,
 )
@@ -236,6 +237,12 @@ class Metric(Record):
         "A larger count this one is a part of.", "metrics"
     )
     entities: tuple[str, ...] = _ref_ids("Other entities the number involves.", "entities")
+    indicator: Indicator | None = _opt(
+        Indicator, "What the number measures, for comparison with reference figures."
+    )
+    references: tuple[str, ...] = _ref_ids(
+        "Reference figures that bear on the number.", "references"
+    )
     topics: tuple[Topic, ...] = _topics()
 
 
@@ -252,6 +259,7 @@ class Event(Record):
     locator: Locator = _locator()
     entities: tuple[str, ...] = _ref_ids("Entities involved.", "entities")
     metrics: tuple[str, ...] = _ref_ids("Numbers stated with the event.", "metrics")
+    references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
     topics: tuple[Topic, ...] = _topics()
 
 
@@ -294,6 +302,9 @@ class RankingPosition(Record):
     )
     published: PartialDate | None = _opt(PartialDate, "When this edition was released.")
     publisher: str | None = _opt_ref_id("Who publishes the ranking.", "entities")
+    references: tuple[str, ...] = _ref_ids(
+        "Reference figures that bear on the ranks.", "references"
+    )
     topics: tuple[Topic, ...] = _topics()
 
     @property
@@ -322,6 +333,7 @@ class Streak(Record):
     )
     latest_year: int = field("The year the streak reached that length.", validator=_v.instance_of(int))
     locator: Locator = _locator()
+    references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
     topics: tuple[Topic, ...] = _topics()
 
     @property
@@ -413,6 +425,9 @@ class Reference(Record):
     quantity: Quantity | None = _opt(Quantity, "The figure, when it is a number.")
     as_of: PartialDate | None = _opt(PartialDate, "The date the figure describes.")
     subject: str | None = _opt_ref_id("The entity the figure is about.", "entities")
+    indicator: Indicator | None = _opt(
+        Indicator, "What the figure measures, for comparison with the article's numbers."
+    )
 
 
 @attrs.frozen

@@ -147,3 +147,34 @@ class ErratumKind(enum.Enum):
     UNVERIFIED = "unverified"
     #: Disagrees with a reference, and neither can be shown right.
     CONFLICT = "conflict"
+
+
+class Indicator(enum.Enum):
+    """What a number measures, so the audit can set it beside a reference figure.
+
+    A metric and a reference with the same indicator, subject and year are
+    comparable; the audit rules match on these tokens, never on ids.
+    """
+
+    #: Gross domestic product, in a currency.
+    GDP = "gdp"
+    #: Spending on research and development in a year, in a currency.
+    RD_EXPENDITURE = "rd-expenditure"
+    #: Research and development spending as a percentage of GDP.
+    RD_INTENSITY = "rd-intensity"
+    #: Growth of research and development spending over a baseline, as a ratio.
+    RD_GROWTH = "rd-expenditure-growth"
+    #: Yuan per US dollar.
+    EXCHANGE_RATE = "exchange-rate"
+    #: The number of districts of a city.
+    DISTRICTS = "districts"
+    #: A place in a ranking.
+    RANK = "rank"
+    #: Efficacy of a vaccine, in percent.
+    VACCINE_EFFICACY = "vaccine-efficacy"
+    #: A count of people or things taking part in, or honoured at, an event.
+    PARTICIPANTS = "participants"
+    #: A count of awards or honoured items.
+    AWARDS = "awards"
+    #: A count of activities of an event.
+    ACTIVITIES = "activities"
