@@ -71,8 +71,9 @@ def _exit_code(exc: ShanghaiInnovationError) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="The SHINE 2020-12-31 science and technology article as typed, audited open data.",
-        epilog="Exit codes are listed in the docs (Command line) and in `python -m shanghai_innovation -h`.",
+        description="The SHINE 2020-12-31 science and technology article as typed, "
+        "audited open data.",
+        epilog="Exit codes: see the docs page on the command line.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="store_true", help="print versions and exit")
@@ -106,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911 - one branch per command
+def _run(args: argparse.Namespace) -> int:
     if args.version:
         from importlib.metadata import version  # noqa: PLC0415
 
@@ -114,7 +115,8 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911 - one branch per com
         from ._schema import SCHEMA_VERSION  # noqa: PLC0415
 
         info = load().info
-        print(f"{PROG} {version('shanghai-innovation')}, dataset {info.version}, schema {SCHEMA_VERSION}")
+        package = version("shanghai-innovation")
+        print(f"{PROG} {package}, dataset {info.version}, schema {SCHEMA_VERSION}")
         return 0
     if args.command == "export":
         from ._export import export_release  # noqa: PLC0415

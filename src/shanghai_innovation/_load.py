@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -65,7 +65,8 @@ def _read_table(
         return []
     extra = sorted(set(document) - {table})
     if extra:
-        problems.append(f"{where}: unknown top-level key(s) {', '.join(extra)}; expected [[{table}]]")
+        keys = ", ".join(extra)
+        problems.append(f"{where}: unknown top-level key(s) {keys}; expected [[{table}]]")
     rows = document.get(table, [])
     if not isinstance(rows, list):
         problems.append(f"{where}: {table} must be an array of tables ([[{table}]])")
@@ -76,13 +77,17 @@ def _read_table(
         name = f"record {rid!r}" if isinstance(rid, str) else f"record #{index}"
         try:
             records.append(structure_record(row, _TYPES[table]))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a located message
+        except Exception as exc:
             problems.extend(f"{where}: {name}: {line}" for line in describe_error(exc))
     return records
 
 
+def _field_names(cls: type[Record]) -> set[str]:
+    return {f.name for f in attrs.fields(cast(Any, cls))}
+
+
 def _reference_fields(cls: type[Record]) -> Iterable[tuple[str, str]]:
-    for field in attrs.fields(cls):  # type: ignore[misc]
+    for field in attrs.fields(cast(Any, cls)):
         target = field.metadata.get("references")
         if target is not None:
             yield field.name, target
@@ -116,17 +121,20 @@ def check_references(dataset: Dataset, label: str = "data") -> list[str]:
             if locator is not None and locator.source not in ids["sources"]:
                 problems.append(f"{where}: field locator: no sources record {locator.source!r}")
             if isinstance(record, Erratum):
-                target_table = owner.get(record.record)
-                if target_table is None:
-                    problems.append(f"{where}: field record: no record {record.record!r}")
-                else:
-                    names = {f.name for f in attrs.fields(_TYPES[target_table])}  # type: ignore[misc]
-                    if record.field_name.split(".")[0] not in names:
-                        problems.append(
-                            f"{where}: field field_name: {target_table} records have no "
-                            f"field {record.field_name!r}"
-                        )
+                problems.extend(_check_erratum(record, owner, where))
     return problems
+
+
+def _check_erratum(record: Erratum, owner: Mapping[str, str], where: str) -> list[str]:
+    target_table = owner.get(record.record)
+    if target_table is None:
+        return [f"{where}: field record: no record {record.record!r}"]
+    if record.field_name.split(".")[0] not in _field_names(_TYPES[target_table]):
+        return [
+            f"{where}: field field_name: {target_table} records have no "
+            f"field {record.field_name!r}"
+        ]
+    return []
 
 
 def read_directory(directory: Traversable | Path | str, label: str | None = None) -> Dataset:
@@ -134,6 +142,7 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
 
     Raises:
         DataError: listing every problem, one line each.
+
     """
     folder: Traversable = Path(directory) if isinstance(directory, str) else directory
     label = label if label is not None else str(directory)
@@ -144,7 +153,7 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
         info = CONVERTER.structure(raw_info, DatasetInfo)
     except DataError as exc:
         problems.extend(exc.problems)
-    except Exception as exc:  # noqa: BLE001 - reported as located lines
+    except Exception as exc:
         problems.extend(f"{label}/{INFO_FILE}: {line}" for line in describe_error(exc))
     tables: Mapping[str, list[Record]] = {
         table: _read_table(folder, label, table, problems) for table in TABLES
@@ -166,6 +175,7 @@ def load(directory: Path | str | None = None) -> Dataset:
 
     Raises:
         DataError: when a data file is invalid, one line per problem.
+
     """
     global _cached  # noqa: PLW0603 - the one module-level cache, guarded by a lock
     if directory is not None:

@@ -331,7 +331,9 @@ class Streak(Record):
         validator=[_v.instance_of(int), _v.ge(1)],
         unit="years",
     )
-    latest_year: int = field("The year the streak reached that length.", validator=_v.instance_of(int))
+    latest_year: int = field(
+        "The year the streak reached that length.", validator=_v.instance_of(int)
+    )
     locator: Locator = _locator()
     references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
     topics: tuple[Topic, ...] = _topics()

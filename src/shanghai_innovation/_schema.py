@@ -148,6 +148,14 @@ def _attr(name: str) -> Getter:
     return lambda obj: getattr(obj, name)
 
 
+def _partial_text(side: str) -> Getter:
+    return lambda period: str(getattr(period, side))
+
+
+def _span_day(index: int) -> Getter:
+    return lambda period: period.span[index]
+
+
 def _enum_value(value: enum.Enum) -> str:
     return str(value.value)
 
@@ -250,9 +258,13 @@ class _Builder:
                 **{**common, "get": _chain(get, _enum_value)},
             )
         else:
-            kind: ColumnKind = {str: "string", int: "integer", bool: "boolean", dt.date: "date"}[
-                inner
-            ]
+            kinds: dict[Any, ColumnKind] = {
+                str: "string",
+                int: "integer",
+                bool: "boolean",
+                dt.date: "date",
+            }
+            kind = kinds[inner]
             is_id = path == ("id",)
             minimum = None
             for validator in _validators(meta.get("_validator")):
@@ -286,7 +298,9 @@ class _Builder:
         def inclusive(side: str) -> Getter:
             def read(q: Quantity) -> Any:
                 bounds = q.bounds
-                return None if getattr(bounds, side) is None else getattr(bounds, f"{side}_inclusive")
+                if getattr(bounds, side) is None:
+                    return None
+                return getattr(bounds, f"{side}_inclusive")
 
             return read
 
@@ -408,7 +422,7 @@ class _Builder:
                 required=required,
                 pattern=r"\d{4}(-\d{2}(-\d{2})?)?",
                 path=(*path, side),
-                get=_chain(get, lambda p, side=side: str(getattr(p, side))),
+                get=_chain(get, _partial_text(side)),
             )
         self.add(
             name=f"{name}_derived",
@@ -436,7 +450,7 @@ class _Builder:
                 field=f"{dotted}.{'start' if word == 'first' else 'end'}",
                 required=required,
                 derived=True,
-                get=_chain(get, lambda p, i=0 if word == "first" else 1: p.span[i]),
+                get=_chain(get, _span_day(0 if word == "first" else 1)),
             )
 
     def locator(
@@ -501,10 +515,13 @@ def _first_line(text: str | None) -> str:
     return (text or "").strip().splitlines()[0] if text else ""
 
 
+_PROPERTY_KINDS: Final[dict[Any, ColumnKind]] = {int: "integer", str: "string", bool: "boolean"}
+
+
 def _build(cls: type[Record]) -> TableSpec:
     builder = _Builder()
     hints = _hints(cls)
-    for field in attrs.fields(cls):  # type: ignore[misc]
+    for field in attrs.fields(typing.cast(Any, cls)):
         meta = {**field.metadata, "_validator": field.validator}
         builder.field(
             hints[field.name],
@@ -521,7 +538,7 @@ def _build(cls: type[Record]) -> TableSpec:
         inner, _ = _unwrap_optional(returns)
         builder.add(
             name=prop,
-            kind={int: "integer", str: "string", bool: "boolean"}[inner],
+            kind=_PROPERTY_KINDS[inner],
             description=_first_line(getter.__doc__),
             field=prop,
             required=inner is returns,

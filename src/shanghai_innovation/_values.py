@@ -128,7 +128,7 @@ def _bounds(qualifier: Qualifier, value: Fraction) -> Interval:
             return Interval(None, False, value, False)
 
 
-def _check_value(instance: Quantity, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
+def _check_value(instance: Quantity, attribute: attrs.Attribute[Fraction], value: object) -> None:
     if not isinstance(value, Fraction):
         msg = f"value must be a Fraction, got {type(value).__name__}"
         raise TypeError(msg)
