@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="print one record by id, as JSON")
     p.add_argument("id")
+    p.add_argument("--data", type=Path, help="read a data folder instead of the bundled data")
     return parser
 
 
@@ -148,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         from ._convert import CONVERTER  # noqa: PLC0415
         from ._load import load  # noqa: PLC0415
 
-        record = load().lookup(args.id)
+        record = load(args.data).lookup(args.id)
         print(json.dumps(CONVERTER.unstructure(record), indent=2, ensure_ascii=False))
         return 0
     _parser().print_help()
