@@ -137,7 +137,8 @@ def _check_value(instance: Quantity, attribute: attrs.Attribute[Fraction], value
         msg = f"a percentage must lie within 0-100, got {format_fraction(value)}"
         raise ValueError(msg)
     if unit in (Unit.COUNT, Unit.YEARS) and (value < 0 or value.denominator != 1):
-        msg = f"a {unit.value} must be a non-negative whole number, got {format_fraction(value)}"
+        noun = "a count" if unit is Unit.COUNT else "a number of years"
+        msg = f"{noun} must be a non-negative whole number, got {format_fraction(value)}"
         raise ValueError(msg)
     if unit is Unit.RANK and (value < 1 or value.denominator != 1):
         msg = f"a rank must be a whole number from 1, got {format_fraction(value)}"

@@ -1,0 +1,236 @@
+"""Value types: exact numbers, qualifier bounds, partial dates, periods, locators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import attrs
+import pytest
+
+from shanghai_innovation import (
+    Interval,
+    Locator,
+    PartialDate,
+    Period,
+    Precision,
+    Qualifier,
+    Quantity,
+    Section,
+    Unit,
+)
+from shanghai_innovation._values import format_fraction, parse_fraction
+
+F = Fraction
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3.5", F(7, 2)),
+        ("16000", F(16000)),
+        ("2/3", F(2, 3)),
+        ("-1.25", F(-5, 4)),
+        (84_500_000, F(84_500_000)),
+    ],
+)
+def test_parse_fraction_is_exact(text: str | int, expected: Fraction) -> None:
+    """Numbers written as text or integers are read exactly."""
+    assert expected == parse_fraction(text)
+
+
+@pytest.mark.parametrize("bad", ["3,5", "1e6", "", "2/0", "two"])
+def test_parse_fraction_refuses_non_numbers(bad: str) -> None:
+    """Text that is not an exact number is refused."""
+    with pytest.raises(ValueError, match="not an exact number"):
+        parse_fraction(bad)
+
+
+@pytest.mark.parametrize("bad", [3.5, True, None])
+def test_parse_fraction_refuses_floats_and_bools(bad: object) -> None:
+    """Floats (the source of artefacts) and booleans are refused."""
+    with pytest.raises(TypeError):
+        parse_fraction(bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (F(7, 2), "3.5"),
+        (F(2, 3), "2/3"),
+        (F(1_500_000_000_000), "1500000000000"),
+        (F(-1, 8), "-0.125"),
+        (F(1, 20), "0.05"),
+        (F(0), "0"),
+    ],
+)
+def test_format_fraction(value: Fraction, expected: str) -> None:
+    """Exact text: a decimal when one exists, else p/q; it reads back to the same value."""
+    assert expected == format_fraction(value)
+    assert value == parse_fraction(expected)
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected"),
+    [
+        (Qualifier.EXACT, Interval(F(16000), True, F(16000), True)),
+        (Qualifier.ABOUT, Interval(None, False, None, False, close_to=F(16000))),
+        (Qualifier.NEARLY, Interval(None, False, F(16000), True, close_to=F(16000))),
+        (Qualifier.AT_LEAST, Interval(F(16000), True, None, False)),
+        (Qualifier.OVER, Interval(F(16000), False, None, False)),
+        (Qualifier.MORE_THAN, Interval(F(16000), False, None, False)),
+        (Qualifier.UP_TO, Interval(None, False, F(16000), True)),
+        (Qualifier.UNDER, Interval(None, False, F(16000), False)),
+    ],
+)
+def test_bounds_of_each_qualifier(qualifier: Qualifier, expected: Interval) -> None:
+    """Each qualifier implies one fixed interval around the stated value."""
+    assert expected == Quantity(F(16000), Unit.COUNT, qualifier).bounds
+
+
+def test_nearly_16000_is_at_most_16000() -> None:
+    """'nearly 16,000' allows 15,999 and 16,000 but not 16,001."""
+    bounds = Quantity(F(16000), Unit.COUNT, Qualifier.NEARLY).bounds
+    assert (True, True, False) == (15999 in bounds, 16000 in bounds, 16001 in bounds)
+
+
+def test_over_is_strict_and_at_least_is_not() -> None:
+    """'over 1.5 trillion' excludes 1.5 trillion; 'at least 3.5' includes 3.5."""
+    over = Quantity(F(1_500_000_000_000), Unit.CNY, Qualifier.OVER).bounds
+    at_least = Quantity(F(7, 2), Unit.PERCENT, Qualifier.AT_LEAST).bounds
+    assert (False, True) == (F(1_500_000_000_000) in over, F(1_500_000_000_001) in over)
+    assert (True, False) == (F(7, 2) in at_least, F(349, 100) in at_least)
+
+
+def test_interval_rejects_non_numbers_and_detects_emptiness() -> None:
+    """Only numbers can be members; an interval with crossed bounds is empty."""
+    assert "16000" not in Interval(None, False, None, False)
+    assert Interval(F(2), True, F(1), True).is_empty()
+    assert Interval(F(1), True, F(1), False).is_empty()
+    assert not Interval(F(1), True, F(1), True).is_empty()
+    assert not Interval(None, False, F(1), True).is_empty()
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "message"),
+    [
+        (Unit.PERCENT, F(101), "a percentage must lie within 0-100, got 101"),
+        (Unit.PERCENT, F(-1), "a percentage must lie within 0-100, got -1"),
+        (Unit.COUNT, F(-3), "a count must be a non-negative whole number, got -3"),
+        (Unit.COUNT, F(1, 2), "a count must be a non-negative whole number, got 0.5"),
+        (Unit.YEARS, F(5, 2), "a number of years must be a non-negative whole number, got 2.5"),
+        (Unit.RANK, F(0), "a rank must be a whole number from 1, got 0"),
+        (Unit.CNY, F(-1), "an amount in CNY cannot be negative, got -1"),
+    ],
+)
+def test_quantity_validation(unit: Unit, value: Fraction, message: str) -> None:
+    """Units constrain their values; the message states the rule and the value."""
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        Quantity(value, unit)
+
+
+def test_quantity_text_and_exact() -> None:
+    """A quantity prints with its hedge; exact text keeps 3.5 as 3.5."""
+    q = Quantity(F(7, 2), Unit.PERCENT, Qualifier.AT_LEAST)
+    assert ("3.5", "at least 3.5 percent") == (q.exact, str(q))
+    assert "224000000000 USD" == str(Quantity(F(224_000_000_000), Unit.USD))
+
+
+def test_quantity_is_frozen() -> None:
+    """Quantities are immutable."""
+    q = Quantity(F(1), Unit.COUNT)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        q.value = F(2)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "first", "last"),
+    [
+        ("2015", Precision.YEAR, dt.date(2015, 1, 1), dt.date(2015, 12, 31)),
+        ("2020-11", Precision.MONTH, dt.date(2020, 11, 1), dt.date(2020, 11, 30)),
+        ("2020-02", Precision.MONTH, dt.date(2020, 2, 1), dt.date(2020, 2, 29)),
+        ("2020-06-29", Precision.DAY, dt.date(2020, 6, 29), dt.date(2020, 6, 29)),
+    ],
+)
+def test_partial_date_precision_and_span(
+    text: str, precision: Precision, first: dt.date, last: dt.date
+) -> None:
+    """A partial date knows its precision and the first and last day it can mean."""
+    date = PartialDate.parse(text)
+    assert (precision, first, last, text) == (date.precision, date.start, date.end, str(date))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2020-02-30", "no such day: 2020-02-30"),
+        ("2019-02-29", "no such day: 2019-02-29"),
+        ("2020-13", "month out of range: 13"),
+        ("2020-00", "month out of range: 0"),
+        ("20-01-01", "not a partial date"),
+        ("2020/01", "not a partial date"),
+    ],
+)
+def test_partial_date_rejects_impossible_dates(text: str, message: str) -> None:
+    """Impossible or malformed dates are refused with the reason."""
+    with pytest.raises(ValueError, match=message):
+        PartialDate.parse(text)
+
+
+def test_day_needs_month() -> None:
+    """A day without a month is meaningless."""
+    with pytest.raises(ValueError, match="a day needs a month"):
+        PartialDate(2020, None, 5)
+
+
+def test_partial_date_order() -> None:
+    """Coarser dates sort just before the finer dates they contain."""
+    texts = ["2020-07", "2020-06-29", "2015", "2020", "2020-06", "2019-12-31"]
+    ordered = sorted(PartialDate.parse(t) for t in texts)
+    assert ["2015", "2019-12-31", "2020", "2020-06", "2020-06-29", "2020-07"] == [
+        str(d) for d in ordered
+    ]
+
+
+def test_partial_date_containment() -> None:
+    """'By November' 2020 contains November 18; 'in 2015' contains any 2015 date."""
+    november = PartialDate(2020, 11)
+    assert november.contains(PartialDate(2020, 11, 18))
+    assert november.contains(dt.date(2020, 11, 30))
+    assert not november.contains(PartialDate(2020, 12, 9))
+    assert not november.contains(PartialDate(2020))
+    assert PartialDate(2015).contains(PartialDate(2015, 6))
+    assert PartialDate(2020, 6, 29).contains(PartialDate(2020, 6, 29))
+
+
+def test_partial_date_compares_only_with_partial_dates() -> None:
+    """Ordering against another type is refused rather than guessed."""
+    with pytest.raises(TypeError):
+        _ = PartialDate(2020) < dt.date(2020, 1, 1)  # type: ignore[operator]
+
+
+def test_period_of_the_past_five_years() -> None:
+    """The article's five years, 2016-2020, contain mid-2018 but not 2015."""
+    period = Period(PartialDate(2016), PartialDate(2020), derived=True, derivation="counted back")
+    assert (dt.date(2016, 1, 1), dt.date(2020, 12, 31)) == period.span
+    assert period.contains(PartialDate(2018, 5))
+    assert period.contains(dt.date(2020, 12, 31))
+    assert not period.contains(PartialDate(2015))
+    assert "2016/2020" == str(period)
+
+
+def test_period_must_not_end_before_it_starts() -> None:
+    """A period running backwards is refused."""
+    with pytest.raises(ValueError, match=r"period ends \(2015\) before it starts \(2016\)"):
+        Period(PartialDate(2016), PartialDate(2015))
+
+
+def test_locator_text_and_validation() -> None:
+    """A locator prints as source#section/paragraph; paragraphs count from 1."""
+    assert "shine-2020-12-31#introduction/5" == str(
+        Locator("shine-2020-12-31", Section.INTRODUCTION, 5)
+    )
+    with pytest.raises(ValueError, match="'paragraph' must be >= 1"):
+        Locator("shine-2020-12-31", Section.INTRODUCTION, 0)
+    with pytest.raises(ValueError, match="'source' must match regex"):
+        Locator("Shine 2020", Section.INTRODUCTION, 1)
