@@ -1,0 +1,241 @@
+"""Writing the open-data release: every file at once, atomically, reproducibly.
+
+The release is one folder::
+
+    <output>/
+      SHA256SUMS              checksums of every other file, for `sha256sum -c`
+      datapackage.json        Frictionless Data Package v2 describing the rest
+      <dataset name>.json     the whole dataset as one JSON document
+      <table>.csv             one per table (entities.csv, metrics.csv, ...)
+      <table>.parquet         one per table
+
+with ``<dataset name>`` the dataset info's name (``shanghai-innovation``).
+Fewer formats can be asked for; ``datapackage.json`` and ``SHA256SUMS`` are
+always written and list exactly the files present.
+
+**Atomic.** Every file is written into a fresh hidden folder beside the
+output (same parent, so the final move is a rename on one file system), then
+that folder is renamed to the output. A non-empty output folder is refused
+with :class:`~shanghai_innovation.OutputExistsError` unless ``force`` is
+given; then the old folder is renamed aside, the new one renamed in, and the
+old one deleted. Any failure before the final rename leaves the output
+exactly as it was and removes the temporary folder.
+
+**Reproducible.** No wall-clock time is written anywhere, files are built
+in a fixed order, JSON has sorted keys and fixed separators, and the Parquet
+bytes depend only on the records and the pyarrow version, so two exports of
+the same data are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from ._dataset import Dataset
+from ._errors import OutputExistsError, ShanghaiInnovationError
+from ._schema import SCHEMA_VERSION, table_specs
+
+__all__ = [
+    "ALL_FORMATS",
+    "CHECKSUMS_FILE",
+    "DATAPACKAGE_FILE",
+    "ExportReport",
+    "export_release",
+    "release_files",
+]
+
+#: Every export format, in the order the CLI lists them.
+ALL_FORMATS: Final = ("parquet", "csv", "json")
+#: The manifest file of a release.
+DATAPACKAGE_FILE: Final = "datapackage.json"
+#: The checksum file of a release (``sha256sum`` format).
+CHECKSUMS_FILE: Final = "SHA256SUMS"
+
+
+@attrs.frozen
+class ExportReport:
+    """What an export wrote: where, which files, how big, and the content fingerprint."""
+
+    #: The release folder.
+    output: Path
+    #: Dataset name and version.
+    dataset: str
+    version: str
+    #: Version of the column layout.
+    schema_version: str
+    #: Content fingerprint (``sha256:<hex>``), as in datapackage.json.
+    fingerprint: str
+    #: Every file written: (name, size in bytes), sorted by name.
+    files: tuple[tuple[str, int], ...]
+    #: Records per table, in table order.
+    rows: tuple[tuple[str, int], ...]
+    #: Seconds the export took (not written into the release).
+    seconds: float
+
+    @property
+    def total_bytes(self) -> int:
+        """Size of the release: every file's bytes added up."""
+        return sum(size for _, size in self.files)
+
+    def __str__(self) -> str:
+        records = sum(n for _, n in self.rows)
+        lines = [
+            f"Wrote {self.dataset} {self.version} (schema {self.schema_version}) to "
+            f"{self.output}: {len(self.files)} files, {self.total_bytes:,} bytes, "
+            f"{records} records in {len(self.rows)} tables, in {self.seconds:.2f} s.",
+            f"Content fingerprint: {self.fingerprint}",
+        ]
+        lines += [f"  {size:>10,}  {name}" for name, size in self.files]
+        return "\n".join(lines)
+
+
+def _dumps(document: Any) -> bytes:
+    text = json.dumps(
+        document, sort_keys=True, indent=2, separators=(",", ": "), ensure_ascii=False
+    )
+    return (text + "\n").encode("utf-8")
+
+
+def release_files(dataset: Dataset, formats: Iterable[str] = ALL_FORMATS) -> dict[str, bytes]:
+    """Every file of a release, name to bytes, built in memory in a fixed order.
+
+    Raises:
+        ValueError: for an unknown format name.
+
+    """
+    from ._csv import csv_bytes  # noqa: PLC0415 - heavy imports only when exporting
+    from ._datapackage import build_datapackage, json_file_name  # noqa: PLC0415
+    from ._json import dataset_to_json  # noqa: PLC0415
+
+    chosen = set(formats)
+    unknown = sorted(chosen - set(ALL_FORMATS))
+    if unknown or not chosen:
+        msg = f"unknown export format(s) {unknown}; choose from {', '.join(ALL_FORMATS)}"
+        raise ValueError(msg)
+    files: dict[str, bytes] = {}
+    if "parquet" in chosen:
+        from ._parquet import parquet_bytes  # noqa: PLC0415 - imports pyarrow
+
+        for spec in table_specs():
+            files[f"{spec.name}.parquet"] = parquet_bytes(
+                spec, dataset.table(spec.name), dataset.info
+            )
+    if "csv" in chosen:
+        for spec in table_specs():
+            files[f"{spec.name}.csv"] = csv_bytes(spec, dataset.table(spec.name))
+    if "json" in chosen:
+        files[json_file_name(dataset)] = dataset_to_json(dataset)
+    files[DATAPACKAGE_FILE] = _dumps(build_datapackage(dataset, files))
+    sums = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+    files[CHECKSUMS_FILE] = sums.encode("ascii")
+    return files
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write one file and flush it to disk."""
+    with path.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _is_nonempty(output: Path) -> bool:
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        return True
+    return output.is_dir() and any(output.iterdir())
+
+
+def export_release(
+    dataset: Dataset,
+    output: Path | str,
+    *,
+    formats: Iterable[str] = ALL_FORMATS,
+    force: bool = False,
+) -> ExportReport:
+    """Write the open-data release of a dataset into a folder, atomically.
+
+    Args:
+        dataset: What to export (``load()`` for the bundled data).
+        output: The release folder; created with its parents if missing.
+        formats: Any of ``"parquet"``, ``"csv"``, ``"json"`` (default: all).
+        force: Replace a non-empty output folder.
+
+    Returns:
+        What was written; ``str()`` of it is a readable summary.
+
+    Raises:
+        OutputExistsError: the output is not an empty folder and ``force`` is false,
+            or it is a file or a link (never replaced).
+        ShanghaiInnovationError: the files could not be written; output is untouched.
+        ValueError: an unknown format name.
+
+    """
+    started = time.perf_counter()
+    output = Path(output)
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        msg = f"{output}: exists and is not a folder; choose another output"
+        raise OutputExistsError(msg)
+    if _is_nonempty(output) and not force:
+        msg = f"{output}: folder is not empty; use --force (force=True) to replace it"
+        raise OutputExistsError(msg)
+    files = release_files(dataset, formats)
+    parent = output.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        msg = f"{output}: cannot create the release folder ({exc.strerror or exc})"
+        raise ShanghaiInnovationError(msg) from None
+    try:
+        for name in sorted(files):
+            _write_file(staging / name, files[name])
+        _move_into_place(staging, output)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        msg = f"{output}: cannot write the release ({exc.strerror or exc})"
+        raise ShanghaiInnovationError(msg) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    from ._json import content_fingerprint  # noqa: PLC0415
+
+    return ExportReport(
+        output=output,
+        dataset=dataset.info.name,
+        version=dataset.info.version,
+        schema_version=SCHEMA_VERSION,
+        fingerprint=content_fingerprint(dataset),
+        files=tuple((name, len(files[name])) for name in sorted(files)),
+        rows=tuple((name, len(records)) for name, records in dataset.tables()),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _move_into_place(staging: Path, output: Path) -> None:
+    """Rename the finished folder to the output, replacing an old one if present."""
+    staging.chmod(0o755)  # mkdtemp makes it private; a release is for reading
+    if not output.exists():
+        staging.rename(output)
+        return
+    if not any(output.iterdir()):
+        os.replace(staging, output)  # an empty folder is replaced in one step
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".old", dir=staging.parent))
+    aside.rmdir()
+    output.rename(aside)
+    try:
+        staging.rename(output)
+    except BaseException:
+        aside.rename(output)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
