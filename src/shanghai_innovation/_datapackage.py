@@ -28,6 +28,11 @@ Decisions forced by what Frictionless 5 can check (each measured):
   (Table Schema foreign keys cannot reach into a list).
 - **Enums** are declared ``string`` with an ``enum`` constraint (Parquet
   dictionary columns arrive as pandas categoricals and pass).
+- **Missing integers in Parquet.** pandas turns a null in an integer column
+  into a float NaN, which Frictionless 5's pandas parser does not recognise
+  as missing (it reports a type error on ``"nan"``); the Parquet resources
+  therefore list ``"nan"`` among their ``missingValues``, beside ``""``.
+  Integer columns stay ``integer``; no text column of ours can hold "nan".
 - **Bytes of Parquet files.** Frictionless reads Parquet through pyarrow
   and pandas, never as a byte stream, so it measures no size and reports a
   ``byte-count`` error for any declared ``bytes``. Parquet resources
@@ -143,7 +148,9 @@ def table_schema(spec: TableSpec, fmt: str) -> dict[str, Any]:
     ]
     schema: dict[str, Any] = {
         "fields": [_field(c, fmt) for c in spec.columns],
-        "missingValues": [""],
+        # Frictionless reads Parquet through pandas, where a missing integer
+        # becomes a float NaN its pandas parser fails to see as missing.
+        "missingValues": ["", "nan"] if fmt == "parquet" else [""],
         "primaryKey": [spec.primary_key],
     }
     if foreign_keys:

@@ -1,0 +1,457 @@
+"""The release export: layout, reproducibility, atomicity, checksums and real readers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import shanghai_innovation as si
+from shanghai_innovation import _cli, _export
+from shanghai_innovation._datapackage import json_file_name
+from shanghai_innovation._export import export_release, release_files
+from shanghai_innovation._parquet import read_parquet
+from shanghai_innovation._schema import TableSpec, table_specs
+
+SPECS = table_specs()
+
+
+@pytest.fixture(scope="module")
+def dataset() -> si.Dataset:
+    """The bundled dataset."""
+    return si.load()
+
+
+@pytest.fixture(scope="module")
+def release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh export of the bundled dataset, shared by the read-only tests."""
+    out = tmp_path_factory.mktemp("export") / "release"
+    export_release(dataset, out)
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _expected_names(dataset: si.Dataset) -> list[str]:
+    names = [f"{s.name}.{fmt}" for s in SPECS for fmt in ("parquet", "csv")]
+    return sorted([*names, json_file_name(dataset), "datapackage.json", "SHA256SUMS"])
+
+
+def test_layout_has_every_table_in_every_format(dataset: si.Dataset, release: Path) -> None:
+    """The release holds one Parquet and one CSV per table, the JSON, the manifest and sums."""
+    assert _expected_names(dataset) == sorted(p.name for p in release.iterdir())
+
+
+def test_json_file_is_named_after_the_dataset(dataset: si.Dataset) -> None:
+    """The whole-dataset JSON is ``<dataset name>.json``."""
+    assert f"{dataset.info.name}.json" == json_file_name(dataset)
+
+
+def test_rebuild_is_byte_identical(dataset: si.Dataset, release: Path, tmp_path: Path) -> None:
+    """Two exports of the same data are byte for byte the same."""
+    again = tmp_path / "again"
+    export_release(dataset, again)
+    assert _snapshot(release) == _snapshot(again)
+
+
+def test_sha256sums_verifies_with_sha256sum(release: Path) -> None:
+    """`sha256sum -c SHA256SUMS` accepts the release."""
+    if shutil.which("sha256sum") is None:  # pragma: no cover - coreutils everywhere we run
+        pytest.skip("sha256sum not installed")
+    done = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr)
+    listed = sorted(p.name for p in release.iterdir() if p.name != "SHA256SUMS")
+    assert [f"{name}: OK" for name in listed] == done.stdout.splitlines()
+
+
+def test_sha256sums_is_sorted_and_covers_every_other_file(release: Path) -> None:
+    """SHA256SUMS lists every other file once, sorted by name, with its digest."""
+    lines = (release / "SHA256SUMS").read_text("ascii").splitlines()
+    expected = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
+        for p in sorted(release.iterdir())
+        if p.name != "SHA256SUMS"
+    ]
+    assert expected == lines
+
+
+def test_no_wall_clock_time_in_the_release(release: Path) -> None:
+    """Nothing in the release names today's date (no timestamps anywhere)."""
+    import datetime as dt  # noqa: PLC0415
+
+    today = dt.date.today().isoformat().encode()
+    assert [] == [p.name for p in release.iterdir() if today in p.read_bytes()]
+
+
+def test_non_empty_output_is_refused_without_force(dataset: si.Dataset, tmp_path: Path) -> None:
+    """A non-empty output folder is refused and left as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(si.OutputExistsError, match="not empty"):
+        export_release(dataset, out)
+    assert {"keep.txt": b"mine"} == _snapshot(out)
+
+
+def test_force_replaces_a_non_empty_output(
+    dataset: si.Dataset, release: Path, tmp_path: Path
+) -> None:
+    """With force, the old folder's content is replaced by exactly the release."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    export_release(dataset, out, force=True)
+    assert _snapshot(release) == _snapshot(out)
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_empty_output_folder_is_filled(dataset: si.Dataset, release: Path, tmp_path: Path) -> None:
+    """An existing empty folder is not "non-empty": the release goes into it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    export_release(dataset, out)
+    assert _snapshot(release) == _snapshot(out)
+
+
+def test_a_file_at_the_output_path_is_never_replaced(dataset: si.Dataset, tmp_path: Path) -> None:
+    """An output path that is a file is refused even with force."""
+    out = tmp_path / "out"
+    out.write_text("a file")
+    with pytest.raises(si.OutputExistsError, match="not a folder"):
+        export_release(dataset, out, force=True)
+    assert "a file" == out.read_text()
+
+
+def _fail_after(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _export._write_file
+    written: list[Path] = []
+
+    def flaky(path: Path, data: bytes) -> None:
+        if len(written) == count:
+            msg = "injected failure half-way through the export"
+            raise RuntimeError(msg)
+        written.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(_export, "_write_file", flaky)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["absent", "old-release"])
+def test_failure_half_way_leaves_output_untouched(
+    dataset: si.Dataset,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    existing: bool,
+) -> None:
+    """An error injected half-way leaves the output exactly as it was, and no temp folder."""
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+        (out / "old.txt").write_text("old release")
+    before = _snapshot(out) if existing else None
+    _fail_after(len(_expected_names(dataset)) // 2, monkeypatch)
+    with pytest.raises(RuntimeError, match="injected"):
+        export_release(dataset, out, force=True)
+    assert before == (_snapshot(out) if out.exists() else None)
+    assert (["out"] if existing else []) == [p.name for p in tmp_path.iterdir()]
+
+
+def test_failure_of_the_final_rename_restores_the_old_release(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If moving the new folder in fails, the old one is put back."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old release")
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Any) -> Path:
+        if Path(target) == out and self.name.endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(si.ShanghaiInnovationError, match="cannot write the release"):
+        export_release(dataset, out, force=True)
+    assert {"old.txt": b"old release"} == _snapshot(out)
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_formats_can_be_chosen(dataset: si.Dataset, tmp_path: Path) -> None:
+    """Exporting only CSV writes the CSVs, the manifest and the sums, nothing else."""
+    export_release(dataset, tmp_path / "csv", formats=("csv",))
+    expected = sorted([*(f"{s.name}.csv" for s in SPECS), "datapackage.json", "SHA256SUMS"])
+    assert expected == sorted(p.name for p in (tmp_path / "csv").iterdir())
+
+
+def test_unknown_format_is_refused(dataset: si.Dataset) -> None:
+    """An unknown format name raises ValueError before anything is written."""
+    with pytest.raises(ValueError, match="unknown export format"):
+        release_files(dataset, ("xlsx",))
+
+
+def test_report_summarises_the_export(dataset: si.Dataset, tmp_path: Path) -> None:
+    """The report counts files, bytes and records, and prints them."""
+    report = export_release(dataset, tmp_path / "r")
+    files = sorted(p.name for p in (tmp_path / "r").iterdir())
+    size = sum(p.stat().st_size for p in (tmp_path / "r").iterdir())
+    assert (files, size, len(dataset)) == (
+        [name for name, _ in report.files],
+        report.total_bytes,
+        sum(n for _, n in report.rows),
+    )
+    assert f"{len(files)} files, {size:,} bytes, {len(dataset)} records" in str(report)
+
+
+def test_cli_export_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`shanghai-innovation export --output DIR` exits 0 and prints the summary."""
+    code = _cli.main(["export", "--output", str(tmp_path / "rel")])
+    assert (0, True) == (code, "Wrote shanghai-innovation" in capsys.readouterr().out)
+
+
+def test_cli_export_refuses_non_empty_then_forces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --force a non-empty DIR exits 10 with one error line; with --force it is replaced."""
+    out = tmp_path / "rel"
+    out.mkdir()
+    (out / "x").write_text("x")
+    code = _cli.main(["export", "--output", str(out)])
+    err = capsys.readouterr().err
+    assert (10, 1) == (code, len(err.splitlines()))
+    assert 0 == _cli.main(["export", "--output", str(out), "--force"])
+    assert not (out / "x").exists()
+
+
+def test_cli_export_subprocess_matches_the_library(release: Path, tmp_path: Path) -> None:
+    """The installed command writes the same bytes as export_release (the release workflow step)."""
+    out = tmp_path / "rel"
+    done = subprocess.run(
+        [sys.executable, "-m", "shanghai_innovation", "export", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr)
+    assert _snapshot(release) == _snapshot(out)
+
+
+# --- real readers --------------------------------------------------------------
+
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "enum": "VARCHAR",
+    "list": "VARCHAR[]",
+}
+
+
+def _ids(spec: TableSpec) -> str:
+    return spec.name
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=_ids)
+def test_duckdb_reads_parquet(spec: TableSpec, dataset: si.Dataset, release: Path) -> None:
+    """DuckDB reads each Parquet file with the right row count and column types."""
+    duckdb = pytest.importorskip("duckdb")
+    path = str(release / f"{spec.name}.parquet")
+    con = duckdb.connect()
+    types = {
+        row[0]: row[1]
+        for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
+    }
+    count = con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()
+    assert {c.name: DUCKDB_TYPES[c.kind] for c in spec.columns} == types
+    assert (len(dataset.table(spec.name)),) == count
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=_ids)
+def test_duckdb_reads_csv(spec: TableSpec, dataset: si.Dataset, release: Path) -> None:
+    """DuckDB reads each CSV with the declared types and the right row count."""
+    duckdb = pytest.importorskip("duckdb")
+    path = str(release / f"{spec.name}.csv")
+    columns = {c.name: DUCKDB_TYPES[c.kind].replace("[]", "") for c in spec.columns}
+    con = duckdb.connect()
+    rel = con.read_csv(path, header=True, columns=columns, quotechar='"', escapechar='"')
+    assert columns == dict(zip(rel.columns, map(str, rel.dtypes), strict=True))
+    assert len(dataset.table(spec.name)) == len(rel.fetchall())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=_ids)
+def test_polars_reads_parquet_and_csv(spec: TableSpec, dataset: si.Dataset, release: Path) -> None:
+    """Polars reads each Parquet file with native types and each CSV with the declared ones."""
+    pl = pytest.importorskip("polars")
+    native = {
+        "string": pl.String,
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+        "enum": pl.Categorical,
+        "list": pl.List(pl.String),
+    }
+    frame = pl.read_parquet(release / f"{spec.name}.parquet")
+    assert {c.name: native[c.kind] for c in spec.columns} == dict(frame.schema)
+    csv_types = {
+        c.name: pl.String if c.kind in ("enum", "list") else native[c.kind] for c in spec.columns
+    }
+    table = pl.read_csv(release / f"{spec.name}.csv", schema=csv_types)
+    rows = len(dataset.table(spec.name))
+    assert (rows, rows) == (frame.height, table.height)
+    lists = [c.name for c in spec.columns if c.kind == "list"]
+    decoded = [json.loads(cell) for name in lists for cell in table[name].to_list()]
+    assert [list(v) for name in lists for v in frame[name].to_list()] == decoded
+
+
+def test_polars_infers_dates_numbers_and_booleans_from_csv(release: Path) -> None:
+    """Without hints, Polars infers dates as dates and whole numbers as integers."""
+    pl = pytest.importorskip("polars")
+    inferred = {
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+    }
+    mismatches = []
+    for spec in SPECS:
+        frame = pl.read_csv(release / f"{spec.name}.csv", try_parse_dates=True)
+        for column in spec.columns:
+            has_values = frame[column.name].null_count() < frame.height
+            got = frame.schema[column.name]
+            if column.kind in inferred and has_values and got != inferred[column.kind]:
+                mismatches.append(f"{spec.name}.{column.name}: {got}")
+    assert [] == mismatches
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=_ids)
+def test_pandas_reads_parquet_and_csv(spec: TableSpec, dataset: si.Dataset, release: Path) -> None:
+    """pandas reads each Parquet file with Arrow types and each CSV with the declared ones."""
+    pd = pytest.importorskip("pandas")
+    arrow = {
+        "string": "string[pyarrow]",
+        "integer": "int64[pyarrow]",
+        "number": "double[pyarrow]",
+        "boolean": "bool[pyarrow]",
+        "date": "date32[day][pyarrow]",
+        "enum": "dictionary<values=string, indices=int32, ordered=0>[pyarrow]",
+        "list": "list<element: string not null>[pyarrow]",
+    }
+    frame = pd.read_parquet(release / f"{spec.name}.parquet", dtype_backend="pyarrow")
+    assert {c.name: arrow[c.kind] for c in spec.columns} == {
+        k: str(v) for k, v in frame.dtypes.items()
+    }
+    nullable = {
+        "string": "string",
+        "integer": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "enum": "string",
+        "list": "string",
+    }
+    table = pd.read_csv(
+        release / f"{spec.name}.csv",
+        dtype={c.name: nullable[c.kind] for c in spec.columns if c.kind != "date"},
+        parse_dates=[c.name for c in spec.columns if c.kind == "date"],
+        date_format="%Y-%m-%d",
+        keep_default_na=False,
+        na_values=[""],
+    )
+    dates = {c.name for c in spec.columns if c.kind == "date"}
+    assert all(str(table[name].dtype).startswith("datetime64") for name in dates)
+    rows = len(dataset.table(spec.name))
+    assert (rows, rows) == (len(frame), len(table))
+
+
+# --- Parquet file contents -------------------------------------------------------
+
+
+def test_parquet_round_trips_every_table(dataset: si.Dataset, release: Path) -> None:
+    """Reading each Parquet file back gives the same records."""
+    assert {s.name: list(dataset.table(s.name)) for s in SPECS} == {
+        s.name: read_parquet(s, release / f"{s.name}.parquet") for s in SPECS
+    }
+
+
+def test_parquet_carries_metadata(dataset: si.Dataset, release: Path) -> None:
+    """Each file has zstd, the dataset version, license and attribution, and column units."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    spec = next(s for s in SPECS if any(c.unit for c in s.columns))
+    path = release / f"{spec.name}.parquet"
+    meta = pq.read_metadata(path)
+    kv = {k.decode(): v.decode() for k, v in meta.metadata.items() if k != b"ARROW:schema"}
+    info = dataset.info
+    assert {
+        "table": spec.name,
+        "shanghai_innovation:dataset": info.name,
+        "shanghai_innovation:dataset_version": info.version,
+        "shanghai_innovation:schema_version": "1.0.0",
+        "shanghai_innovation:license": info.license,
+        "shanghai_innovation:license_url": info.license_url,
+        "shanghai_innovation:attribution": info.attribution,
+    } == kv
+    assert {"ZSTD"} == {
+        meta.row_group(g).column(c).compression
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    } or meta.num_rows == 0
+    schema = pq.read_schema(path)
+    units = {c.name: c.unit for c in spec.columns if c.unit}
+    assert units == {name: schema.field(name).metadata[b"unit"].decode() for name in units}
+
+
+def test_parquet_garbage_is_a_release_error(tmp_path: Path) -> None:
+    """Random bytes named .parquet raise ReleaseError naming the file."""
+    path = tmp_path / "metrics.parquet"
+    path.write_bytes(b"PAR1 not really parquet at all")
+    with pytest.raises(si.ReleaseError, match=r"^x/metrics\.parquet: not a readable Parquet file"):
+        read_parquet(SPECS[2], path, "x/metrics.parquet")
+
+
+def test_truncated_parquet_is_a_release_error(release: Path, tmp_path: Path) -> None:
+    """A Parquet file cut short raises ReleaseError in one line."""
+    data = (release / "metrics.parquet").read_bytes()
+    path = tmp_path / "metrics.parquet"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(si.ReleaseError) as caught:
+        read_parquet(SPECS[2], path, "metrics.parquet")
+    assert 1 == len(str(caught.value).splitlines())
+
+
+def test_parquet_of_another_table_is_a_schema_error(release: Path) -> None:
+    """Reading one table's file as another names the first unexpected column."""
+    with pytest.raises(si.ReleaseError, match="schema: unexpected column"):
+        read_parquet(SPECS[2], release / "sources.parquet", "sources.parquet")
+
+
+def test_parquet_with_a_retyped_column_is_a_schema_error(
+    dataset: si.Dataset, tmp_path: Path
+) -> None:
+    """A column stored with the wrong Arrow type is refused, naming the column."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from shanghai_innovation._arrow import to_arrow  # noqa: PLC0415
+
+    spec = SPECS[0]
+    table = to_arrow(spec, dataset.table(spec.name))
+    index = table.schema.get_field_index("published")
+    table = table.set_column(index, "published", table.column(index).cast(pa.string()))
+    pq.write_table(table, tmp_path / "sources.parquet")
+    with pytest.raises(si.ReleaseError, match="column published is string, expected date32"):
+        read_parquet(spec, tmp_path / "sources.parquet", "sources.parquet")
