@@ -1,0 +1,346 @@
+"""Shared helpers for the release tests: a small dataset, resealing, zips and a local server."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import json
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import shanghai_innovation as si
+from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._export import export_release
+from shanghai_innovation._load import read_directory
+
+#: The dataset's package name, hence the JSON file's stem.
+NAME = "si-test"
+
+INFO = f"""
+name = "{NAME}"
+title = "A small test dataset"
+version = "1.2.3"
+description = "Records written for the release tests."
+license = "CC-BY-4.0"
+license_url = "https://creativecommons.org/licenses/by/4.0/"
+attribution = "Test data, no article."
+"""
+
+#: One or two records per table, every reference resolving.
+TOML = {
+    "sources": """
+[[sources]]
+id = "src"
+title = "A title"
+author = "An author"
+outlet = "An outlet"
+url = "https://example.org/a"
+published = 2020-12-31
+published_inferred = false
+language = "en"
+note = "A note, with a comma and \\"quotes\\"."
+""",
+    "entities": """
+[[entities]]
+id = "city"
+name = "City"
+kind = "place"
+locator = "src#header/1"
+aliases = ["Town", "Metropolis"]
+
+[[entities]]
+id = "index"
+name = "An index"
+kind = "ranking"
+locator = "src#header/1"
+""",
+    "metrics": """
+[[metrics]]
+id = "firms"
+subject = "city"
+measure = "Firms"
+quantity = { value = 16000, unit = "count", qualifier = "nearly" }
+as_of = "2020-11"
+locator = "src#introduction/5"
+
+[[metrics]]
+id = "share"
+subject = "city"
+measure = "A share, in percent"
+quantity = { value = "3.5", unit = "percent", qualifier = "at least" }
+period = { start = "2016", end = "2020", derived = true }
+locator = "src#introduction/6"
+""",
+    "events": """
+[[events]]
+id = "opening"
+date = "2020-01-09"
+title = "Opening"
+summary = "Something opened."
+locator = "src#highlights-of-2020/1"
+entities = ["city"]
+metrics = ["firms"]
+""",
+    "rankings": """
+[[rankings]]
+id = "rank-2020"
+ranking = "index"
+subject = "city"
+edition = 2020
+rank = 5
+out_of = { value = 100, unit = "count" }
+previous_rank = 8
+previous_year = 2016
+movement = 3
+locator = "src#introduction/7"
+""",
+    "references": """
+[[references]]
+id = "ref-one"
+statement = "A figure."
+confidence = "high"
+citation = { publisher = "A publisher", published = "2020-01" }
+""",
+    "errata": """
+[[errata]]
+id = "erratum-one"
+kind = "unverified"
+record = "rank-2020"
+field_name = "previous_rank"
+stated = "8"
+explanation = "Not confirmed."
+references = ["ref-one"]
+""",
+}
+
+
+@functools.cache
+def small_dataset() -> si.Dataset:
+    """A small valid dataset, independent of the curated data."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
+        for table in TABLES:
+            (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
+        return read_directory(folder)
+
+
+def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) -> list[str]:
+    """Every file an export of the small dataset writes, sorted."""
+    names = ["SHA256SUMS", "datapackage.json"]
+    names += [f"{t}.{f}" for t in TABLES for f in ("parquet", "csv") if f in formats]
+    if "json" in formats:
+        names.append(f"{NAME}.json")
+    return sorted(names)
+
+
+def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) -> Path:
+    """Export the small dataset into target (created)."""
+    export_release(small_dataset(), target, formats=formats)
+    return target
+
+
+def reseal(folder: Path, *, resources: bool = True) -> None:
+    """Recompute every size and hash after tampering, so only the content is wrong.
+
+    With ``resources=False`` only SHA256SUMS is rewritten, keeping what
+    datapackage.json says about each file.
+    """
+    package_path = folder / "datapackage.json"
+    if resources and package_path.is_file():
+        try:
+            package = json.loads(package_path.read_bytes())
+        except ValueError:
+            package = None
+        if isinstance(package, dict):
+            for resource in package.get("resources", []):
+                path = folder / resource["path"]
+                if not path.is_file():
+                    continue
+                data = path.read_bytes()
+                key = "bytes" if "bytes" in resource else "shanghai_innovation:bytes"
+                resource[key] = len(data)
+                resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            text = json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+            package_path.write_bytes(text.encode("utf-8"))
+    names = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "SHA256SUMS"
+    )
+    lines = "".join(
+        f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in names
+    )
+    (folder / "SHA256SUMS").write_text(lines, encoding="ascii")
+
+
+def edit_package(
+    folder: Path, change: Callable[[dict[str, Any]], Any], *, resources: bool = True
+) -> None:
+    """Change datapackage.json with a function, then reseal (see :func:`reseal`)."""
+    path = folder / "datapackage.json"
+    package = json.loads(path.read_bytes())
+    change(package)
+    path.write_text(json.dumps(package, indent=2), encoding="utf-8")
+    reseal(folder, resources=resources)
+
+
+def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
+    """Zip every file of a folder, optionally inside one top-level folder."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, prefix + path.relative_to(folder).as_posix())
+    return target
+
+
+def flip(path: Path, offset: int, mask: int = 0x01) -> None:
+    """XOR one byte of a file with mask."""
+    data = bytearray(path.read_bytes())
+    data[offset % len(data)] ^= mask
+    path.write_bytes(bytes(data))
+
+
+# --- a local HTTP server --------------------------------------------------------------
+
+#: What the server does for one path.
+Route = Callable[["_Handler"], None]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: Server
+
+    def do_GET(self) -> None:
+        self.server.hits.append(self.path)
+        route = self.server.routes.get(self.path)
+        if route is None:
+            self.send_error(404)
+            return
+        with contextlib.suppress(ConnectionError, OSError):
+            route(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """A local HTTP server on 127.0.0.1 with routes set by each test."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.routes: dict[str, Route] = {}
+        self.hits: list[str] = []
+        self.stop = threading.Event()
+
+    def url(self, path: str) -> str:
+        """The full URL of a path on this server."""
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def serve(self, path: str, body: bytes, headers: dict[str, str] | None = None) -> str:
+        """Serve fixed bytes at path; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/zip")
+            sent = {"Content-Length": str(len(body)), **(headers or {})}
+            for key, value in sent.items():
+                if value:
+                    handler.send_header(key, value)
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def redirect(self, path: str, location: str) -> str:
+        """Answer path with a 302 to location; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(302)
+            handler.send_header("Location", location)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def stall(self, path: str) -> str:
+        """Accept the request and send nothing until the test ends."""
+
+        def route(handler: _Handler) -> None:
+            self.stop.wait(30)
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def trickle(self, path: str, body: bytes, every: float) -> str:
+        """Send headers, then one byte every ``every`` seconds."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            for i in range(len(body)):
+                if self.stop.wait(every):
+                    return
+                handler.wfile.write(body[i : i + 1])
+                handler.wfile.flush()
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def endless(self, path: str) -> str:
+        """Send body bytes without a Content-Length until the client hangs up."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(200)
+            handler.end_headers()
+            chunk = b"\0" * 65536
+            while not self.stop.is_set():
+                handler.wfile.write(chunk)
+
+        self.routes[path] = route
+        return self.url(path)
+
+
+@contextlib.contextmanager
+def running_server() -> Iterator[Server]:
+    """Start a local server in a thread; stop it afterwards."""
+    server = Server()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def copy_release(source: Path, target: Path) -> Path:
+    """A fresh copy of a release folder."""
+    shutil.copytree(source, target)
+    return target
+
+
+def closed_port_url() -> str:
+    """An http URL on 127.0.0.1 where nothing listens."""
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/release.zip"

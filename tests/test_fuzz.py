@@ -1,0 +1,142 @@
+"""Mutation fuzzing: damaged releases give the identical dataset or the library's own error.
+
+Hypothesis flips bytes in and truncates the files of a good release (folder
+and zip). Reading the result may return a dataset only if it equals the
+original; otherwise it must raise a subclass of the library's root error.
+Any other exception fails the test. A second family of tests reseals the
+damaged release (updating every size and checksum) so the damage reaches the
+Parquet, CSV and JSON decoders; then any decoded dataset is acceptable (the
+release was, in effect, re-signed) but still no other exception.
+
+The number of mutated releases scales with the Hypothesis profile (see
+conftest.py): each test runs a multiple of the profile's ``max_examples``
+(25 locally, 300 with ``HYPOTHESIS_PROFILE=ci``): 5x for the cheap checksum
+cases, 1x for the resealed ones, which decode every format. Outcomes are
+recorded as Hypothesis events (``--hypothesis-show-statistics``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import shanghai_innovation as si
+from shanghai_innovation._release import load_release, verify
+
+from ._releases import copy_release, export, release_file_names, reseal, small_dataset, zip_folder
+
+pytestmark = pytest.mark.slow
+
+FILES = release_file_names()
+
+
+def fuzz(factor: int) -> settings:
+    """Settings running ``factor`` times the profile's examples."""
+    return settings(
+        max_examples=settings.default.max_examples * factor,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        deadline=None,
+    )
+
+
+@st.composite
+def mutations(draw: st.DrawFn, size: int) -> tuple[str, int, int]:
+    """A flip (offset, XOR mask) or a truncation (new length) of a file of ``size`` bytes."""
+    kind = draw(st.sampled_from(["flip", "flip", "truncate"]))
+    if kind == "flip":
+        return kind, draw(st.integers(0, size - 1)), draw(st.integers(1, 255))
+    return kind, draw(st.integers(0, size - 1)), 0
+
+
+def mutate(data: bytes, mutation: tuple[str, int, int]) -> bytes:
+    """Apply one mutation to bytes."""
+    kind, offset, mask = mutation
+    if kind == "truncate":
+        return data[:offset]
+    out = bytearray(data)
+    out[offset] ^= mask
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export of the small dataset."""
+    return export(tmp_path_factory.mktemp("fuzz") / "release")
+
+
+@pytest.fixture(scope="module")
+def pristine_zip(pristine: Path) -> bytes:
+    """The bytes of a zip of that release."""
+    return zip_folder(pristine, pristine.parent / "release.zip").read_bytes()
+
+
+@pytest.fixture
+def work(pristine: Path, tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the release; each example restores what it damaged."""
+    yield copy_release(pristine, tmp_path / "release")
+    shutil.rmtree(tmp_path / "release", ignore_errors=True)
+
+
+def _outcome(source: Path) -> str:
+    """'same' when the dataset is identical, else the library error's class name."""
+    try:
+        dataset = load_release(source)
+    except si.ShanghaiInnovationError as exc:
+        assert 1 == len(str(exc).splitlines()), str(exc)  # noqa: PT017 - any error may come
+        event(type(exc).__name__)
+        return type(exc).__name__
+    assert small_dataset() == dataset
+    event("same dataset")
+    return "same"
+
+
+@fuzz(5)
+@given(data=st.data())
+def test_damaged_folder_file(work: Path, pristine: Path, data: st.DataObject) -> None:
+    """A byte flipped or a file truncated in a release folder is caught, never misread."""
+    name = data.draw(st.sampled_from(FILES), label="file")
+    original = (pristine / name).read_bytes()
+    mutation = data.draw(mutations(len(original)), label="mutation")
+    (work / name).write_bytes(mutate(original, mutation))
+    try:
+        assert "same" != _outcome(work)
+    finally:
+        (work / name).write_bytes(original)
+
+
+@fuzz(5)
+@given(data=st.data())
+def test_damaged_zip(tmp_path: Path, pristine_zip: bytes, data: st.DataObject) -> None:
+    """A byte flipped in or a truncation of a release zip gives the same dataset or our error."""
+    mutation = data.draw(mutations(len(pristine_zip)), label="mutation")
+    archive = tmp_path / "damaged.zip"
+    archive.write_bytes(mutate(pristine_zip, mutation))
+    _outcome(archive)
+
+
+@fuzz(1)
+@given(data=st.data())
+def test_damaged_and_resealed_folder_file(work: Path, pristine: Path, data: st.DataObject) -> None:
+    """Damage that comes with matching checksums reaches the decoders: still only our errors."""
+    name = data.draw(st.sampled_from([n for n in FILES if n != "SHA256SUMS"]), label="file")
+    original = (pristine / name).read_bytes()
+    mutation = data.draw(mutations(len(original)), label="mutation")
+    (work / name).write_bytes(mutate(original, mutation))
+    reseal(work)
+    try:
+        try:
+            report = verify(work)
+        except si.ShanghaiInnovationError as exc:
+            assert 1 == len(str(exc).splitlines()), str(exc)  # noqa: PT017 - any error may come
+            event(type(exc).__name__)
+        else:
+            assert isinstance(report.records, int)
+            event("decoded (resealed)")
+    finally:
+        for restore in {name, "datapackage.json", "SHA256SUMS"}:
+            (work / restore).write_bytes((pristine / restore).read_bytes())

@@ -1,0 +1,228 @@
+"""Reading a release back: round trips from a folder, a zip and a URL; verify; any changed byte."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import shanghai_innovation as si
+from shanghai_innovation import _cli
+from shanghai_innovation._export import export_release
+from shanghai_innovation._json import content_fingerprint
+from shanghai_innovation._release import VerifyReport, load_release, verify
+
+from ._releases import (
+    NAME,
+    Server,
+    copy_release,
+    export,
+    flip,
+    release_file_names,
+    reseal,
+    running_server,
+    small_dataset,
+    zip_folder,
+)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export of the small dataset, shared read-only by the module's tests."""
+    return export(tmp_path_factory.mktemp("pristine") / "release")
+
+
+@pytest.fixture
+def release(pristine: Path, tmp_path: Path) -> Path:
+    """A writable copy of the small release."""
+    return copy_release(pristine, tmp_path / "release")
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """A local HTTP server on 127.0.0.1, stopped after the test."""
+    with running_server() as running:
+        yield running
+
+
+def _cli_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = _cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bundled_data_round_trips(tmp_path: Path) -> None:
+    """Exporting load() and reading the release back gives a dataset equal to load()."""
+    export_release(si.load(), tmp_path / "release")
+    assert si.load() == load_release(tmp_path / "release")
+
+
+def test_folder_round_trips(release: Path) -> None:
+    """A release folder reads back as exactly the dataset exported."""
+    assert small_dataset() == load_release(release)
+
+
+def test_string_path_round_trips(release: Path) -> None:
+    """A release folder given as text reads back too."""
+    assert small_dataset() == load_release(str(release))
+
+
+def test_zip_round_trips(release: Path, tmp_path: Path) -> None:
+    """A zip with the files at its top reads back as the dataset."""
+    archive = zip_folder(release, tmp_path / "release.zip")
+    assert small_dataset() == load_release(archive)
+
+
+def test_zip_with_one_folder_round_trips(release: Path, tmp_path: Path) -> None:
+    """A zip whose files sit in one top-level folder reads back as the dataset."""
+    archive = zip_folder(release, tmp_path / "release.zip", prefix="si-test-1.2.3/")
+    assert small_dataset() == load_release(archive)
+
+
+def test_file_url_round_trips(release: Path, tmp_path: Path) -> None:
+    """A file:// URL of a zip reads back as the dataset."""
+    archive = zip_folder(release, tmp_path / "release.zip")
+    assert small_dataset() == load_release(archive.resolve().as_uri())
+
+
+@pytest.mark.parametrize("formats", [("parquet",), ("csv",), ("json",), ("csv", "json")])
+def test_any_one_format_round_trips(tmp_path: Path, formats: tuple[str, ...]) -> None:
+    """A release with only some formats reads back from whichever is complete."""
+    folder = export(tmp_path / "release", formats)
+    assert release_file_names(formats) == sorted(p.name for p in folder.iterdir())
+    assert small_dataset() == load_release(folder)
+
+
+def test_http_round_trips_and_caches(release: Path, tmp_path: Path, server: Server) -> None:
+    """An http URL of a zip is downloaded once into the cache, named by the URL's SHA-256."""
+    url = server.serve("/release.zip", zip_folder(release, tmp_path / "release.zip").read_bytes())
+    cache = tmp_path / "cache"
+    assert small_dataset() == load_release(url, cache_dir=cache)
+    assert small_dataset() == load_release(url, cache_dir=cache)
+    assert ["/release.zip"] == server.hits
+    key = hashlib.sha256(url.encode()).hexdigest()
+    assert [f"{key}.zip"] == sorted(p.name for p in cache.iterdir())
+
+
+def test_cache_folder_from_environment(
+    release: Path, tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without cache_dir, downloads go to $SHANGHAI_INNOVATION_CACHE."""
+    cache = tmp_path / "env-cache"
+    monkeypatch.setenv("SHANGHAI_INNOVATION_CACHE", str(cache))
+    url = server.serve("/r.zip", zip_folder(release, tmp_path / "r.zip").read_bytes())
+    assert small_dataset() == load_release(url)
+    assert 1 == len(list(cache.glob("*.zip")))
+
+
+def test_bad_download_never_enters_the_cache(release: Path, tmp_path: Path, server: Server) -> None:
+    """A download that is not an intact release is refused and leaves the cache empty."""
+    flip(release / "metrics.csv", 10)
+    url = server.serve("/bad.zip", zip_folder(release, tmp_path / "bad.zip").read_bytes())
+    cache = tmp_path / "cache"
+    with pytest.raises(si.IntegrityError):
+        load_release(url, cache_dir=cache)
+    assert [] == list(cache.iterdir())
+
+
+def test_corrupt_cache_entry_is_downloaded_again(
+    release: Path, tmp_path: Path, server: Server
+) -> None:
+    """A cached zip that no longer verifies is dropped and fetched afresh."""
+    url = server.serve("/release.zip", zip_folder(release, tmp_path / "release.zip").read_bytes())
+    cache = tmp_path / "cache"
+    load_release(url, cache_dir=cache)
+    (cached,) = cache.iterdir()
+    cached.write_bytes(b"not a zip")
+    assert small_dataset() == load_release(url, cache_dir=cache)
+    assert ["/release.zip", "/release.zip"] == server.hits
+
+
+def test_redirect_within_http_is_followed(release: Path, tmp_path: Path, server: Server) -> None:
+    """A redirect from one http URL to another is followed."""
+    server.serve("/real.zip", zip_folder(release, tmp_path / "r.zip").read_bytes())
+    url = server.redirect("/moved.zip", "/real.zip")
+    assert small_dataset() == load_release(url, cache_dir=tmp_path / "cache")
+
+
+def test_verify_reports_what_it_checked(release: Path) -> None:
+    """verify() returns the name, version, schema, counts, formats and fingerprint."""
+    report = verify(release)
+    expected = VerifyReport(
+        source=str(release),
+        name=NAME,
+        version="1.2.3",
+        schema_version="1.0.0",
+        files=len(release_file_names()),
+        tables=12,
+        records=len(small_dataset()),
+        fingerprint=content_fingerprint(small_dataset()),
+        formats=("parquet", "csv", "json"),
+    )
+    assert expected == report
+
+
+def test_cli_verify_prints_one_paragraph(release: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`verify` on an intact release exits 0 with a one-paragraph summary."""
+    code, out, err = _cli_run(capsys, "verify", str(release))
+    assert (0, "") == (code, err)
+    assert 1 == len(out.strip().splitlines())
+    for part in (NAME, "1.2.3", "schema 1.0.0", "27 files", "9 records", "sha256:"):
+        assert part in out
+
+
+def test_verify_finds_formats_that_disagree(release: Path) -> None:
+    """verify() refuses a resealed release whose CSV holds other values than its Parquet."""
+    path = release / "metrics.csv"
+    path.write_bytes(path.read_bytes().replace(b"Firms", b"Farms"))
+    reseal(release)
+    with pytest.raises(si.IntegrityError, match=r"csv files disagree with parquet: .*'firms'"):
+        verify(release)
+
+
+@pytest.mark.parametrize("name", release_file_names())
+def test_verify_catches_any_changed_byte(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """Flipping one byte anywhere in any file makes `verify` fail with one line and exit 5."""
+    release = copy_release(pristine, tmp_path / "release")
+    assert release_file_names() == sorted(p.name for p in release.iterdir())
+    size = (release / name).stat().st_size
+    for offset in (0, size // 2, size - 1):
+        flip(release / name, offset)
+        code, out, err = _cli_run(capsys, "verify", str(release))
+        flip(release / name, offset)
+        lines = err.splitlines()
+        assert (1, "") == (len(lines), out), (offset, err)
+        assert code in {4, 5}, (offset, err)
+        assert lines[0].startswith("shanghai-innovation: error: ")
+        assert "Traceback" not in err
+        assert re.search(r"SHA256SUMS|checksum|not listed|missing", err), err
+
+
+def test_unmodified_release_still_verifies_after_flips(pristine: Path) -> None:
+    """The pristine release itself verifies (the flips above were on copies)."""
+    assert NAME == verify(pristine).name
+
+
+try:
+    from shanghai_innovation.testing import datasets
+except ImportError:  # pragma: no cover - the strategies module is written separately
+    datasets = None
+
+
+@pytest.mark.skipif(datasets is None, reason="shanghai_innovation.testing.datasets() missing")
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(dataset=datasets() if datasets is not None else None)
+def test_generated_datasets_round_trip(tmp_path: Path, dataset: si.Dataset) -> None:
+    """For generated datasets, export then load_release gives back exactly what went in."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
+        target = Path(tmp) / "release"
+        export_release(dataset, target)
+        assert dataset == load_release(target)
+        assert dataset.info.name == verify(target).name
