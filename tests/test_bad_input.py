@@ -536,7 +536,7 @@ def test_http_error_status(server: Server, tmp_path: Path) -> None:
 
 def test_no_traceback_from_the_real_command(release: Path) -> None:
     """`python -m shanghai_innovation verify` on a damaged release: exit 5, one line only."""
-    flip(release / "SHA256SUMS", 5)
+    flip(release / "metrics.csv", 5)
     done = subprocess.run(
         [sys.executable, "-m", "shanghai_innovation", "verify", str(release)],
         capture_output=True,
