@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 
 import shanghai_innovation as si
@@ -698,3 +699,20 @@ def test_every_reference_figure_has_a_record() -> None:
 
     assert set() == {f for f in figures if not any(named_after(r, f) for r in refs)}
     assert set() == {r for r in refs if not any(named_after(r, f) for f in figures)}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("advanced-technology-companies-standfirst", "advanced-technology-companies"),
+        ("core-industries-standfirst", "core-industries"),
+        ("favourite-city-of-foreigners", "favourite-city-of-foreigners-highlight"),
+    ],
+)
+def test_repeated_mentions_differ_only_by_id_and_locator(
+    records: dict[str, Record], first: str, second: str
+) -> None:
+    """A fact the article states twice is two records, equal but for id and locator."""
+    a, b = records[first], records[second]
+    assert attrs.evolve(a, id=b.id, locator=b.locator) == b  # type: ignore[misc]
+    assert a.locator != b.locator  # type: ignore[attr-defined]
