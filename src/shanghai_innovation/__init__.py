@@ -7,54 +7,66 @@ technology innovation", 2020-12-31: every fact as a typed record.
 >>> ds = si.load()
 >>> ds.lookup("shine-2020-12-31").author
 'Li Qian'
+
+Importing the package is cheap: it reads no data and imports nothing but
+the standard library. Each public name below is imported from its private
+module on first access (PEP 562), so ``si.load`` loads the loader, and
+``si.to_arrow`` loads pyarrow, only when used.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
-from ._dataset import TABLES, Dataset, DatasetInfo
-from ._errors import (
-    DataError,
-    DownloadError,
-    IntegrityError,
-    MissingExtraError,
-    OutputExistsError,
-    RecordNotFoundError,
-    ReleaseError,
-    ShanghaiInnovationError,
-    UnsafeArchiveError,
-)
-from ._load import load
-from ._records import (
-    Citation,
-    Entity,
-    Erratum,
-    Event,
-    First,
-    Metric,
-    Photo,
-    Pledge,
-    Quote,
-    RankingPosition,
-    Record,
-    Reference,
-    Source,
-    Streak,
-)
-from ._values import Interval, Locator, PartialDate, Period, Quantity
-from ._vocab import (
-    Confidence,
-    EntityKind,
-    ErratumKind,
-    FirstScope,
-    Indicator,
-    Precision,
-    Qualifier,
-    Section,
-    Topic,
-    Unit,
-)
+if TYPE_CHECKING:
+    from . import testing as testing
+    from ._bundled import between, get, lookup, related, search, timeline, where
+    from ._dataset import TABLES, Dataset, DatasetInfo
+    from ._errors import (
+        DataError,
+        DownloadError,
+        IntegrityError,
+        MissingExtraError,
+        OutputExistsError,
+        RecordNotFoundError,
+        ReleaseError,
+        ShanghaiInnovationError,
+        UnsafeArchiveError,
+    )
+    from ._index import when
+    from ._interop import sql, to_arrow, to_pandas, to_polars
+    from ._load import load
+    from ._query import DateLike, DateMode, Match, convert, implied_rate
+    from ._records import (
+        Citation,
+        Entity,
+        Erratum,
+        Event,
+        First,
+        Metric,
+        Photo,
+        Pledge,
+        Quote,
+        RankingPosition,
+        Record,
+        Reference,
+        Source,
+        Streak,
+    )
+    from ._values import Interval, Locator, PartialDate, Period, Quantity
+    from ._vocab import (
+        Confidence,
+        EntityKind,
+        ErratumKind,
+        FirstScope,
+        Indicator,
+        Precision,
+        Qualifier,
+        Section,
+        Topic,
+        Unit,
+    )
 
 __all__ = [
     "TABLES",
@@ -63,6 +75,8 @@ __all__ = [
     "DataError",
     "Dataset",
     "DatasetInfo",
+    "DateLike",
+    "DateMode",
     "DownloadError",
     "Entity",
     "EntityKind",
@@ -75,6 +89,7 @@ __all__ = [
     "IntegrityError",
     "Interval",
     "Locator",
+    "Match",
     "Metric",
     "MissingExtraError",
     "OutputExistsError",
@@ -96,16 +111,95 @@ __all__ = [
     "Source",
     "Streak",
     "Topic",
-    "UnsafeArchiveError",
     "Unit",
+    "UnsafeArchiveError",
+    "between",
+    "convert",
+    "get",
+    "implied_rate",
     "load",
+    "lookup",
+    "related",
+    "search",
+    "sql",
+    "timeline",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
+    "when",
+    "where",
 ]
+
+#: The private module each public name lives in (the same names as the
+#: imports above, which are for type checkers; a test keeps the two in step).
+_HOMES: Final[dict[str, tuple[str, ...]]] = {
+    "_bundled": ("between", "get", "lookup", "related", "search", "timeline", "where"),
+    "_dataset": ("TABLES", "Dataset", "DatasetInfo"),
+    "_errors": (
+        "DataError",
+        "DownloadError",
+        "IntegrityError",
+        "MissingExtraError",
+        "OutputExistsError",
+        "RecordNotFoundError",
+        "ReleaseError",
+        "ShanghaiInnovationError",
+        "UnsafeArchiveError",
+    ),
+    "_index": ("when",),
+    "_interop": ("sql", "to_arrow", "to_pandas", "to_polars"),
+    "_load": ("load",),
+    "_query": ("DateLike", "DateMode", "Match", "convert", "implied_rate"),
+    "_records": (
+        "Citation",
+        "Entity",
+        "Erratum",
+        "Event",
+        "First",
+        "Metric",
+        "Photo",
+        "Pledge",
+        "Quote",
+        "RankingPosition",
+        "Record",
+        "Reference",
+        "Source",
+        "Streak",
+    ),
+    "_values": ("Interval", "Locator", "PartialDate", "Period", "Quantity"),
+    "_vocab": (
+        "Confidence",
+        "EntityKind",
+        "ErratumKind",
+        "FirstScope",
+        "Indicator",
+        "Precision",
+        "Qualifier",
+        "Section",
+        "Topic",
+        "Unit",
+    ),
+}
+_HOME: Final = {name: module for module, names in _HOMES.items() for name in names}
+#: Optional public submodules, imported on first access.
+_SUBMODULES: Final = frozenset({"testing"})
 
 
 def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # later accesses skip this hook
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     if name == "__version__":
         from importlib.metadata import version  # noqa: PLC0415 - costly; only when asked
 
         return version("shanghai-innovation")
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_SUBMODULES, "__version__"})

@@ -1,0 +1,273 @@
+"""The indexes a Dataset builds once, on first query: ids, dates, topics, sections, mentions.
+
+Nothing here reads files or imports anything heavy; a :class:`Index` is
+built from the records alone, in one pass, and never changes.
+
+Which date of a record counts (its *when*):
+
+=================  ==========================================================
+table              date
+=================  ==========================================================
+sources            ``published``
+metrics            ``as_of``, else ``period`` (the whole span)
+events             ``date``
+rankings           ``published``, else the ``edition`` year
+streaks            ``latest_year``
+pledges            ``made``
+references         ``as_of``
+others             none: entities, firsts, quotes, photos and errata are undated
+=================  ==========================================================
+
+A when is a :class:`~shanghai_innovation.PartialDate` (or a
+:class:`~shanghai_innovation.Period`); its *span* is its first and last day.
+The timeline places a record at its partial date, a period at its end (the
+date the figure runs up to, like ``as_of``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import typing
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from ._records import (
+    Entity,
+    Erratum,
+    Event,
+    Metric,
+    Pledge,
+    RankingPosition,
+    Record,
+    Reference,
+    Source,
+    Streak,
+)
+from ._values import PartialDate, Period
+
+if TYPE_CHECKING:
+    from ._dataset import Dataset
+
+__all__ = [
+    "Index",
+    "fold",
+    "reference_fields",
+    "searched_fields",
+    "texts",
+    "timeline_key",
+    "when",
+]
+
+_NOT_SEARCHED: Final = frozenset({"id", "url", "language", "field_name"})
+
+
+def fold(text: str) -> str:
+    """Text folded for matching: accents dropped (NFKD), case folded, spaces collapsed.
+
+    >>> fold("  Zhāngjiāng   HI-TECH ")
+    'zhangjiang hi-tech'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def when(record: Record) -> PartialDate | Period | None:
+    """The date that counts for a record (see the module docs), or ``None``."""
+    match record:
+        case Event():
+            return record.date
+        case Metric():
+            return record.as_of if record.as_of is not None else record.period
+        case RankingPosition():
+            return record.published if record.published is not None else PartialDate(
+                record.edition
+            )
+        case Streak():
+            return PartialDate(record.latest_year)
+        case Pledge():
+            return record.made
+        case Source():
+            return PartialDate.from_date(record.published)
+        case Reference():
+            return record.as_of
+    return None
+
+
+def timeline_key(date: PartialDate | Period) -> PartialDate:
+    """Where a when sits in the timeline: the date itself, or a period's end."""
+    return date.end if isinstance(date, Period) else date
+
+
+def _references(record: Record) -> Iterator[str]:
+    """Every id a record points at: reference fields, and an erratum's record."""
+    for name in reference_fields(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, tuple):
+            yield from value
+        elif value is not None:
+            yield value
+    if isinstance(record, Erratum):
+        yield record.record
+
+
+_REFERENCE_FIELDS: Final[dict[type[Record], tuple[str, ...]]] = {}
+_SEARCHED_FIELDS: Final[dict[type[Record], tuple[str, ...]]] = {}
+
+
+def reference_fields(cls: type[Record]) -> tuple[str, ...]:
+    """Names of a record type's fields that hold ids of other records."""
+    names = _REFERENCE_FIELDS.get(cls)
+    if names is None:
+        names = _REFERENCE_FIELDS[cls] = tuple(
+            f.name
+            for f in attrs.fields(cls)  # type: ignore[arg-type]
+            if f.metadata.get("references") is not None
+        )
+    return names
+
+
+def searched_fields(cls: type[Record]) -> tuple[str, ...]:
+    """The free-text fields search reads: every text field but ids, urls and codes.
+
+    Names, aliases, titles, summaries, measures, descriptions, goals,
+    captions, quoted words, explanations, ...
+    """
+    cached = _SEARCHED_FIELDS.get(cls)
+    if cached is not None:
+        return cached
+    hints = typing.get_type_hints(cls)
+    names = []
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        if field.name in _NOT_SEARCHED or field.metadata.get("references"):
+            continue
+        if hints[field.name] in (str, str | None, tuple[str, ...]):
+            names.append(field.name)
+    _SEARCHED_FIELDS[cls] = tuple(names)
+    return _SEARCHED_FIELDS[cls]
+
+
+def texts(record: Record) -> Iterator[tuple[str, str, str]]:
+    """``(field, text, folded text)`` for every searched text of a record."""
+    for name in searched_fields(type(record)):
+        value = getattr(record, name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if text is not None:
+                yield name, text, fold(text)
+
+
+class Index:
+    """Every lookup structure of one Dataset, built in one pass.
+
+    Attributes:
+        records: every record, in table order then file order.
+        by_id: id to record (ids are unique across tables).
+        order: ``id(record)`` to the record's position in table order then file order.
+        starts: first days of every dated record, sorted (for bisect).
+        dated: ``(first day, last day, position, record)``, sorted like ``starts``.
+        longest: the longest span of any dated record, in days.
+        timeline: every dated record in chronological order, stable for ties.
+        by_topic, by_section, by_kind, mentions: inverted indexes to records
+            in table order then file order.
+        names: folded entity id, name or alias to entity ids.
+
+    """
+
+    __slots__ = (
+        "by_id",
+        "by_kind",
+        "by_section",
+        "by_topic",
+        "dated",
+        "longest",
+        "mentions",
+        "names",
+        "order",
+        "rank",
+        "records",
+        "searchable",
+        "starts",
+        "timeline",
+    )
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.records = tuple(records)
+        self.by_id: dict[str, Record] = {}
+        self.order: dict[int, int] = {}
+        self.by_topic: dict[str, list[Record]] = {}
+        self.by_section: dict[str, list[Record]] = {}
+        self.by_kind: dict[str, list[Record]] = {}
+        self.mentions: dict[str, list[Record]] = {}
+        self.names: dict[str, list[str]] = {}
+        dated: list[tuple[dt.date, dt.date, int, Record]] = []
+        keyed: list[tuple[PartialDate, Record]] = []
+        for position, record in enumerate(self.records):
+            self.by_id.setdefault(record.id, record)
+            self.order[id(record)] = position
+            for topic in getattr(record, "topics", ()):
+                self.by_topic.setdefault(topic.value, []).append(record)
+            locator = getattr(record, "locator", None)
+            if locator is not None:
+                self.by_section.setdefault(locator.section.value, []).append(record)
+            seen: set[str] = set()
+            for target in _references(record):
+                if target not in seen:
+                    seen.add(target)
+                    self.mentions.setdefault(target, []).append(record)
+            if isinstance(record, Entity):
+                self.by_kind.setdefault(record.kind.value, []).append(record)
+                for label in (record.id, record.name, *record.aliases):
+                    ids = self.names.setdefault(fold(label), [])
+                    if record.id not in ids:
+                        ids.append(record.id)
+            date = when(record)
+            if date is not None:
+                first, last = date.span
+                dated.append((first, last, position, record))
+                keyed.append((timeline_key(date), record))
+        dated.sort(key=lambda item: (item[0], item[2]))
+        self.dated = dated
+        self.starts = [item[0] for item in dated]
+        self.longest = max((last - first for first, last, _, _ in dated), default=dt.timedelta(0))
+        # sorted() is stable: ties keep table order then file order.
+        keyed.sort(key=lambda item: item[0].sort_key())
+        self.timeline = tuple(record for _, record in keyed)
+        self.rank = {id(record): i for i, record in enumerate(self.timeline)}
+        self.searchable: list[tuple[Record, tuple[tuple[str, str, str], ...]]] | None = None
+
+    def texts(self) -> list[tuple[Record, tuple[tuple[str, str, str], ...]]]:
+        """Every record with its searched texts, folded once and kept."""
+        if self.searchable is None:
+            self.searchable = [
+                (record, tuple(texts(record))) for record in self.records
+            ]
+        return self.searchable
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Index:
+        """Build the index of a dataset."""
+        return cls(dataset.records())
+
+    def spans(
+        self, first: dt.date, last: dt.date, *, overlaps: bool
+    ) -> list[tuple[int, Record]]:
+        """Dated records whose span lies within (or overlaps) ``[first, last]``.
+
+        Bisects the sorted first days: O(log n) plus the records scanned,
+        which are those starting in the range (within), or starting at most
+        the longest span before it (overlaps).
+        """
+        lo = first
+        if overlaps:
+            lo = first - min(self.longest, first - dt.date.min)
+        start = bisect.bisect_left(self.starts, lo)
+        stop = bisect.bisect_right(self.starts, last)
+        found: list[tuple[int, Record]] = []
+        for begin, end, position, record in self.dated[start:stop]:
+            if (end >= first) if overlaps else (begin >= first and end <= last):
+                found.append((position, record))
+        return found

@@ -1,0 +1,491 @@
+"""Queries on a Dataset, each checked against a naive scan of the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import shanghai_innovation as si
+from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._index import reference_fields, searched_fields, when
+from shanghai_innovation.testing import datasets, partial_dates
+
+SOURCE = si.Source(
+    id="src",
+    title="A title",
+    author="An author",
+    outlet="An outlet",
+    url="https://example.org/a",
+    published=dt.date(1999, 1, 1),  # out of the way of the ranges tested
+    language="en",
+    published_inferred=False,
+    note="A note.",
+)
+INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
+LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+
+
+def event(id: str, date: str, title: str = "A title", entities: tuple[str, ...] = ()) -> si.Event:
+    """An event on a date, for hand-built datasets."""
+    return si.Event(
+        id=id,
+        date=si.PartialDate.parse(date),
+        title=title,
+        summary="Something happened.",
+        locator=LOC,
+        entities=entities,
+    )
+
+
+def dataset(*events: si.Event, entities: tuple[si.Entity, ...] = ()) -> si.Dataset:
+    """A small dataset around some events."""
+    return si.Dataset(INFO, sources=(SOURCE,), entities=entities, events=events)
+
+
+# Naive scans: the reference each indexed query is checked against.
+
+
+def naive_span(record: si.Record) -> tuple[dt.date, dt.date] | None:
+    """The span of days a record's date can mean, from its when."""
+    date = when(record)
+    return None if date is None else date.span
+
+
+def naive_between(
+    ds: si.Dataset, first: dt.date, last: dt.date, mode: str
+) -> list[si.Record]:
+    """Every dated record in range by a full scan, in timeline order."""
+    found = []
+    for record in ds.timeline():
+        span = naive_span(record)
+        assert span is not None
+        inside = first <= span[0] and span[1] <= last
+        touching = span[0] <= last and span[1] >= first
+        if (inside if mode == "within" else touching):
+            found.append(record)
+    return found
+
+
+def naive_mentions(ds: si.Dataset, ids: set[str]) -> list[si.Record]:
+    """Every record whose reference fields (or erratum target) hold one of the ids."""
+    found = []
+    for record in ds.records():
+        targets: set[str] = set()
+        for name in reference_fields(type(record)):
+            value = getattr(record, name)
+            targets.update(value if isinstance(value, tuple) else {value} - {None})
+        if isinstance(record, si.Erratum):
+            targets.add(record.record)
+        if targets & ids:
+            found.append(record)
+    return found
+
+
+def naive_fold(text: str) -> str:
+    """Case and accents dropped, spaces collapsed."""
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return " ".join(bare.casefold().split())
+
+
+def naive_entity_ids(ds: si.Dataset, label: str) -> set[str]:
+    """Entities whose id, name or an alias folds to the label."""
+    key = naive_fold(label)
+    return {
+        e.id for e in ds.entities if key in {naive_fold(x) for x in (e.id, e.name, *e.aliases)}
+    }
+
+
+def naive_search(ds: si.Dataset, text: str) -> list[tuple[int, str]]:
+    """(score, id) by scanning every searched field of every record."""
+    query = naive_fold(text)
+    scored = []
+    for record in ds.records():
+        best = 0
+        for name in searched_fields(type(record)):
+            value = getattr(record, name)
+            for item in value if isinstance(value, tuple) else (value,):
+                if item is None:
+                    continue
+                folded = naive_fold(item)
+                if folded == query:
+                    level = 4
+                elif folded.startswith(query):
+                    level = 3
+                elif re.search(rf"(?<!\w){re.escape(query)}(?!\w)", folded):
+                    level = 2
+                else:
+                    level = 1 if query in folded else 0
+                best = max(best, level)
+        if best:
+            scored.append((best, TABLES.index(record.table), record.id))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return [(score, rid) for score, _, rid in scored]
+
+
+# get and lookup
+
+
+def test_get_finds_every_record_by_id() -> None:
+    """get(id) returns the very record a scan finds, for every record."""
+    ds = si.load()
+    expected = {r.id: r for r in ds.records()}
+    assert expected == {rid: ds.get(rid) for rid in expected}
+
+
+def test_get_returns_the_default_for_an_unknown_id() -> None:
+    """get() of an unknown id returns the default, None unless given."""
+    ds = si.load()
+    assert (None, "nope") == (ds.get("no-such-id"), ds.get("no-such-id", "nope"))
+
+
+def test_lookup_raises_a_lookup_error_naming_the_id() -> None:
+    """lookup() of an unknown id raises RecordNotFoundError, also a LookupError."""
+    with pytest.raises(LookupError) as info:
+        si.load().lookup("no-such-id")
+    assert (si.RecordNotFoundError, "no record with id 'no-such-id'") == (
+        type(info.value),
+        str(info.value),
+    )
+
+
+def test_module_shortcuts_query_the_bundled_dataset() -> None:
+    """si.get, si.lookup, si.timeline, ... answer as the bundled Dataset's methods do."""
+    ds = si.load()
+    some = next(iter(ds.records()))
+    name = ds.entities[0].name
+    expected = (
+        some,
+        some,
+        ds.timeline(),
+        ds.where("metrics"),
+        ds.between("2020", "2020"),
+        ds.search(name),
+        ds.related(name),
+    )
+    actual = (
+        si.get(some.id),
+        si.lookup(some.id),
+        si.timeline(),
+        si.where("metrics"),
+        si.between("2020", "2020"),
+        si.search(name),
+        si.related(name),
+    )
+    assert expected == actual
+
+
+# filters
+
+
+def test_where_by_table_name_or_class_is_that_table() -> None:
+    """where(table) is the table's records, by name or by record class."""
+    ds = si.load()
+    for cls in (si.Source, si.Entity, si.Metric, si.Event, si.Erratum):
+        assert (ds.table(cls.table), ds.table(cls.table)) == (
+            ds.where(cls.table),
+            ds.where(cls),
+        )
+
+
+def test_where_by_kind_topic_and_section_matches_a_scan() -> None:
+    """where(kind=), where(topic=) and where(section=) equal a scan of every record."""
+    ds = si.load()
+    for kind in si.EntityKind:
+        expected: tuple[si.Record, ...] = tuple(e for e in ds.entities if e.kind is kind)
+        assert (expected, expected) == (ds.where(kind=kind), ds.where(kind=kind.value))
+    for topic in si.Topic:
+        expected = tuple(r for r in ds.records() if topic in getattr(r, "topics", ()))
+        assert expected == ds.where(topic=topic)
+    for section in si.Section:
+        expected = tuple(
+            r
+            for r in ds.records()
+            if getattr(getattr(r, "locator", None), "section", None) is section
+        )
+        assert expected == ds.where(section=section.value)
+
+
+def test_where_by_entity_matches_id_name_and_any_alias_folded() -> None:
+    """where(entity=) accepts the id, the name or an alias, ignoring case and accents."""
+    ds = si.load()
+    for entity in ds.entities:
+        expected = tuple(naive_mentions(ds, naive_entity_ids(ds, entity.name)))
+        assert expected == ds.where(entity=entity.name.upper())
+        for alias in entity.aliases:
+            expected = tuple(naive_mentions(ds, naive_entity_ids(ds, alias)))
+            assert expected == ds.where(entity=alias.casefold())
+        assert tuple(naive_mentions(ds, {entity.id})) == ds.where(entity=entity)
+
+
+def test_where_combines_criteria_as_a_conjunction() -> None:
+    """Several criteria together give the records meeting all of them, in table order."""
+    ds = si.load()
+    topic = si.Topic.RD_FUNDING
+    expected = tuple(
+        r
+        for r in ds.metrics
+        if topic in r.topics and naive_span(r) is not None and
+        dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
+        and naive_span(r)[1] <= dt.date(2020, 12, 31)  # type: ignore[index]
+    )
+    assert expected == ds.where(si.Metric, topic=topic, start="2016", end="2020")
+
+
+def test_where_refuses_unknown_tables_tokens_entities_and_modes() -> None:
+    """Unknown table or entity is a RecordNotFoundError; a bad token or mode a ValueError."""
+    ds = si.load()
+    with pytest.raises(si.RecordNotFoundError):
+        ds.where("no-such-table")
+    with pytest.raises(si.RecordNotFoundError):
+        ds.where(entity="No Such Entity")
+    with pytest.raises(ValueError, match="no Topic 'gardening'"):
+        ds.where(topic="gardening")
+    with pytest.raises(ValueError, match="mode must be"):
+        ds.between("2020", "2020", mode="inside")  # type: ignore[arg-type]
+
+
+# dates
+
+
+def test_month_precision_is_within_a_range_holding_the_whole_month() -> None:
+    """By November 2020 (2020-11) is within 2020-11-01..2020-12-31."""
+    ds = dataset(event("nov", "2020-11"))
+    assert (ds.events[0],) == ds.between(dt.date(2020, 11, 1), dt.date(2020, 12, 31))
+
+
+def test_month_precision_only_overlaps_a_range_holding_part_of_the_month() -> None:
+    """2020-11 is not within 2020-11-15..2020-12-31, but overlaps it."""
+    ds = dataset(event("nov", "2020-11"))
+    first, last = dt.date(2020, 11, 15), dt.date(2020, 12, 31)
+    assert ((), (ds.events[0],)) == (
+        ds.between(first, last, mode="within"),
+        ds.between(first, last, mode="overlaps"),
+    )
+
+
+def test_year_precision_is_within_only_a_range_holding_the_whole_year() -> None:
+    """A year-precision 2015 is within 2015-01-01..2015-12-31, not 2015-03-01..2016-12-31."""
+    ds = dataset(event("y", "2015"))
+    assert ((ds.events[0],), (), (ds.events[0],)) == (
+        ds.between(dt.date(2015, 1, 1), dt.date(2015, 12, 31)),
+        ds.between(dt.date(2015, 3, 1), dt.date(2016, 12, 31)),
+        ds.between(dt.date(2015, 3, 1), dt.date(2016, 12, 31), mode="overlaps"),
+    )
+
+
+def test_partial_date_bounds_mean_their_first_and_last_day() -> None:
+    """A bound written 2020-11 starts on the 1st (as start) and ends on the 30th (as end)."""
+    ds = dataset(event("a", "2020-11-01"), event("b", "2020-11-30"), event("c", "2020-12-01"))
+    assert ds.events[:2] == ds.between("2020-11", "2020-11")
+    assert ds.events == ds.between(si.PartialDate(2020, 11), 2020)
+
+
+def test_date_of_each_table_is_documented_field() -> None:
+    """when() reads Event.date, Metric.as_of or period, Source.published, ... ."""
+    ds = si.load()
+    for record in ds.records():
+        match record:
+            case si.Event():
+                expected: object = record.date
+            case si.Metric():
+                expected = record.as_of or record.period
+            case si.RankingPosition():
+                expected = record.published or si.PartialDate(record.edition)
+            case si.Streak():
+                expected = si.PartialDate(record.latest_year)
+            case si.Pledge():
+                expected = record.made
+            case si.Source():
+                expected = si.PartialDate.from_date(record.published)
+            case si.Reference():
+                expected = record.as_of
+            case _:
+                expected = None
+        assert expected == si.when(record)
+
+
+def test_timeline_orders_coarse_dates_before_the_finer_dates_they_contain() -> None:
+    """2020 < 2020-06 < 2020-06-29 < 2020-07, ties in file order."""
+    events = (
+        event("d", "2020-07"),
+        event("c", "2020-06-29"),
+        event("a", "2020"),
+        event("b", "2020-06"),
+        event("c2", "2020-06-29"),
+    )
+    ds = dataset(*events)
+    assert ("a", "b", "c", "c2", "d") == tuple(r.id for r in ds.timeline() if r in events)
+
+
+def test_timeline_of_the_bundled_data_is_sorted_and_complete() -> None:
+    """The timeline holds every dated record once, sorted, ties in table then file order."""
+    ds = si.load()
+    dated = [r for r in ds.records() if when(r) is not None]
+
+    def key(record: si.Record) -> tuple[int, int, int]:
+        date = when(record)
+        assert date is not None
+        point = date.end if isinstance(date, si.Period) else date
+        return point.sort_key()
+
+    assert tuple(sorted(dated, key=key)) == ds.timeline()
+
+
+@given(datasets(), partial_dates(2010, 2030), partial_dates(2010, 2030), st.booleans())
+def test_between_matches_a_scan(
+    ds: si.Dataset, a: si.PartialDate, b: si.PartialDate, overlaps: bool
+) -> None:
+    """between() equals a full scan, for generated data and ranges, in both modes."""
+    start, end = min(a, b), max(a, b)
+    mode = "overlaps" if overlaps else "within"
+    expected = naive_between(ds, start.start, end.end, mode)
+    assert tuple(expected) == ds.between(start, end, mode=mode)  # type: ignore[arg-type]
+
+
+@given(datasets())
+def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
+    """related() of every entity, and the timeline, equal a scan of generated data."""
+    for entity in ds.entities:
+        assert tuple(naive_mentions(ds, {entity.id})) == ds.related(entity)
+    dated = [r for r in ds.records() if when(r) is not None]
+    assert len(dated) == len(ds.timeline())
+
+
+@given(datasets(), st.data())
+def test_search_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
+    """search() scores and orders hits as a scan does, for words drawn from the data."""
+    words = [w for r in ds.records() for n in searched_fields(type(r)) for w in
+             str(getattr(r, n) or "").split()]
+    text = data.draw(st.sampled_from(words)) if words else "x"
+    expected = naive_search(ds, text)
+    assert expected == [(m.score, m.record.id) for m in ds.search(text)]
+
+
+# search
+
+
+def test_search_scores_exact_over_prefix_over_word_over_substring() -> None:
+    """An exact name scores 4, a prefix 3, a whole word 2, a substring 1."""
+    events = (
+        event("exact", "2020", title="Zhangjiang"),
+        event("prefix", "2020", title="Zhangjiang Science City"),
+        event("word", "2020", title="The Zhangjiang park"),
+        event("sub", "2020", title="Xinzhangjiang"),
+    )
+    ds = dataset(*reversed(events))
+    assert [(4, "exact"), (3, "prefix"), (2, "word"), (1, "sub")] == [
+        (m.score, m.record.id) for m in ds.search("zhangjiang")
+    ]
+
+
+def test_search_ignores_case_and_accents() -> None:
+    """ZHĀNGJIĀNG finds what zhangjiang finds, with the same scores."""
+    ds = si.load()
+    assert ds.search("zhangjiang") == ds.search("  ZHĀNGJIĀNG ")
+
+
+def test_search_of_the_bundled_data_matches_a_scan() -> None:
+    """search() of each entity name equals a scan of every searched field."""
+    ds = si.load()
+    for entity in ds.entities:
+        assert naive_search(ds, entity.name) == [
+            (m.score, m.record.id) for m in ds.search(entity.name)
+        ]
+
+
+def test_search_refuses_empty_text() -> None:
+    """Blank search text is a ValueError."""
+    with pytest.raises(ValueError, match="empty"):
+        si.load().search("   ")
+
+
+def test_search_limit_keeps_the_best() -> None:
+    """limit= keeps the first matches of the full order."""
+    ds = si.load()
+    assert ds.search("shanghai")[:3] == ds.search("shanghai", limit=3)
+
+
+# related
+
+
+def test_related_of_every_bundled_entity_matches_a_scan() -> None:
+    """related() of each entity, by record, id or name, equals a scan of reference fields."""
+    ds = si.load()
+    for entity in ds.entities:
+        expected = tuple(naive_mentions(ds, {entity.id}))
+        assert (expected, expected) == (ds.related(entity), ds.related(entity.id))
+
+
+def test_related_counts_an_erratum_on_the_entity() -> None:
+    """An erratum whose record is the entity mentions it."""
+    city = si.Entity(id="city", name="Cïty", kind=si.EntityKind.PLACE, locator=LOC)
+    erratum = si.Erratum(
+        id="e",
+        kind=si.ErratumKind.GARBLED,
+        record="city",
+        field_name="name",
+        stated="Cïty",
+        explanation="Garbled.",
+    )
+    ds = si.Dataset(INFO, sources=(SOURCE,), entities=(city,), errata=(erratum,))
+    assert (erratum,) == ds.related("CITY")
+
+
+# quantities
+
+
+def test_implied_rate_and_convert_use_the_article_pair() -> None:
+    """The rate is yuan over dollars as stated; convert() goes both ways exactly."""
+    metric = next(m for m in si.load().metrics if m.equivalent is not None)
+    cny, usd = (
+        (metric.quantity.value, metric.equivalent.value)  # type: ignore[union-attr]
+        if metric.quantity.unit is si.Unit.CNY
+        else (metric.equivalent.value, metric.quantity.value)  # type: ignore[union-attr]
+    )
+    assert (cny / usd, usd, cny) == (
+        si.implied_rate(metric),
+        si.convert(cny, metric, to="USD"),
+        si.convert(usd, metric, to=si.Unit.CNY),
+    )
+
+
+def test_convert_refuses_a_metric_without_an_equivalent() -> None:
+    """A metric stated in one currency only gives no rate, with a clear message."""
+    metric = next(m for m in si.load().metrics if m.equivalent is None)
+    with pytest.raises(ValueError, match="gives no equivalent in another currency"):
+        si.convert(1, metric, to="USD")
+
+
+def test_convert_refuses_a_target_that_is_not_a_currency() -> None:
+    """Only CNY and USD are targets."""
+    metric = next(m for m in si.load().metrics if m.equivalent is not None)
+    with pytest.raises(ValueError, match="only to CNY or USD"):
+        si.convert(Fraction(1), metric, to="percent")
+
+
+def test_quantity_bounds_are_the_implied_interval() -> None:
+    """Every stated quantity's bounds hold its value unless the hedge excludes it."""
+    for metric in si.load().metrics:
+        bounds = metric.quantity.bounds
+        excluded = metric.quantity.qualifier in (
+            si.Qualifier.OVER,
+            si.Qualifier.MORE_THAN,
+            si.Qualifier.UNDER,
+        )
+        assert (not excluded) == (metric.quantity.value in bounds)
+
+
+def test_match_is_a_frozen_record() -> None:
+    """Match is an immutable attrs record with score, record, field and text."""
+    assert ("score", "record", "field", "text") == tuple(
+        f.name for f in attrs.fields(si.Match)
+    )
