@@ -4,8 +4,10 @@
   blocks starting with ``>>>`` are compared, plain blocks are executed), one
   test per page, in page order, sharing the page's namespace.
 - Every ``console`` block runs its ``$ shanghai-innovation ...`` lines in a
-  temporary folder (one per page) and must exit 0; output lines shown under a
-  command must appear in what it prints (``...`` skips).
+  temporary folder (one per page, also the working folder of the page's
+  Python examples) and must exit 0, or the status a ``(exit status N)`` line
+  under it shows; other lines shown under a command must appear in what it
+  prints (``...`` skips).
 - Every docstring example of every module of the package runs as a doctest.
 - The generated data dictionary lists every column of every table spec; the
   API pages document every name in ``__all__``; the audit page explains every
@@ -62,6 +64,9 @@ def _command(line: str) -> list[str]:
     raise AssertionError(msg)
 
 
+_EXIT = re.compile(r"\(exit status (\d+)\)")
+
+
 def _run_console(example: Example) -> None:
     cwd: Path = example.namespace["console_cwd"]
     commands: list[tuple[str, list[str]]] = []
@@ -70,12 +75,20 @@ def _run_console(example: Example) -> None:
             commands.append((raw[2:], []))
         elif commands and raw.strip() and raw.strip() != "...":
             commands[-1][1].append(raw.strip())
-    for line, expected in commands:
+    for line, shown_lines in commands:
+        status = 0
+        expected = []
+        for want in shown_lines:
+            match = _EXIT.fullmatch(want)
+            if match:
+                status = int(match[1])
+            else:
+                expected.append(want)
         result = subprocess.run(
             _command(line), cwd=cwd, capture_output=True, text=True, check=False, timeout=600
         )
         shown = result.stdout + result.stderr
-        assert result.returncode == 0, f"{line!r} exited {result.returncode}:\n{shown}"
+        assert status == result.returncode, f"{line!r} exited {result.returncode}:\n{shown}"
         for want in expected:
             assert want in shown, f"{line!r}: expected {want!r} in its output:\n{shown}"
 
@@ -88,8 +101,9 @@ PARSERS = [
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
-def test_page_examples_run(page: Path, tmp_path: Path) -> None:
+def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every code example on a docs page runs and shows what it claims."""
+    monkeypatch.chdir(tmp_path)
     document = Document.parse(str(page), *PARSERS)
     document.namespace["console_cwd"] = tmp_path
     for example in document:

@@ -369,10 +369,13 @@ def rules_rst() -> str:
             ".. note::\n\n   The audit's rule registry was not available "
             "when these docs were built.\n"
         )
-    rows = [
-        [_literal(rid), _escape(sev) or "varies", _escape(summary)] for rid, sev, summary in rules
-    ]
-    return "\n".join(_list_table(["Rule", "Severity", "What it checks"], rows, [22, 10, 68])) + "\n"
+    if any(sev for _, sev, _ in rules):
+        rows = [[_literal(rid), _escape(sev), _escape(text)] for rid, sev, text in rules]
+        table = _list_table(["Rule", "Severity", "What it checks"], rows, [22, 10, 68])
+    else:
+        rows = [[_literal(rid), _escape(text)] for rid, _, text in rules]
+        table = _list_table(["Rule", "What it checks"], rows, [25, 75])
+    return "\n".join(table) + "\n"
 
 
 # --------------------------------------------------------------------------- API completeness
