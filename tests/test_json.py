@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
 
 import shanghai_innovation as si
 from shanghai_innovation._convert import CONVERTER
@@ -17,6 +18,7 @@ from shanghai_innovation._json import (
     dataset_to_json,
 )
 from shanghai_innovation._schema import SCHEMA_VERSION
+from shanghai_innovation.testing import datasets
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +140,9 @@ def test_garbage_is_one_line(data: bytes, reason: str) -> None:
         str(caught.value).startswith(f"ds.json: {reason}"),
         len(str(caught.value).splitlines()),
     )
+
+
+@given(generated=datasets())
+def test_generated_datasets_round_trip(generated: si.Dataset) -> None:
+    """For generated datasets, the JSON document reads back to an equal dataset."""
+    assert generated == dataset_from_json(dataset_to_json(generated))
