@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 import json
 import os
 import re
@@ -187,7 +188,8 @@ def dictionary_rst(dataset: Any = None) -> str:
         out += [
             f"{_escape(spec.description)} One row per "
             f":class:`~shanghai_innovation.{spec.record_type.__name__}` record; "
-            f"{len(records)} rows in the bundled data; primary key "
+            f"{len(records)} {'row' if len(records) == 1 else 'rows'} in the bundled data; "
+            f"primary key "
             f"{_literal(spec.primary_key)}; {len(spec.columns)} columns.",
             "",
         ]
@@ -383,7 +385,8 @@ def rules_rst() -> str:
 
 def documented_names(api_text: str) -> set[str]:
     """Names an API page documents with an ``auto...`` directive."""
-    return set(re.findall(r"\.\. auto\w+:: shanghai_innovation\.(\w+)", api_text))
+    pattern = r"^\.\. (?:auto\w+|py:\w+):: shanghai_innovation\.(\w+)"
+    return set(re.findall(pattern, api_text, flags=re.M))
 
 
 def api_more_rst() -> str:
@@ -397,11 +400,12 @@ def api_more_rst() -> str:
     out = ["Other public names", "------------------", ""]
     for name in missing:
         obj = getattr(si, name)
-        directive = (
-            "autoclass"
-            if isinstance(obj, type)
-            else ("autofunction" if callable(obj) else "autodata")
-        )
+        if isinstance(obj, type):
+            directive = "autoexception" if issubclass(obj, BaseException) else "autoclass"
+        elif inspect.isfunction(obj):
+            directive = "autofunction"
+        else:
+            directive = "autodata"
         out += [f".. {directive}:: shanghai_innovation.{name}", ""]
     return "\n".join(out) + "\n"
 
