@@ -472,3 +472,26 @@ def test_generated_datasets_round_trip_through_parquet(generated: si.Dataset) ->
             write_parquet(spec, generated.table(spec.name), path, generated.info)
             read[spec.name] = read_parquet(spec, path)
     assert {s.name: list(generated.table(s.name)) for s in SPECS} == read
+
+
+def test_lossy_content_is_never_published(dataset: si.Dataset, tmp_path: Path) -> None:
+    """Text a CSV cannot tell from a missing value (empty) fails the read-back check."""
+    import attrs  # noqa: PLC0415
+
+    entity = attrs.evolve(dataset.entities[0], description="")
+    lossy = attrs.evolve(dataset, entities=(entity, *dataset.entities[1:]))
+    with pytest.raises(si.ShanghaiInnovationError, match=r"entities\.csv"):
+        export_release(lossy, tmp_path / "out")
+    assert [] == list(tmp_path.iterdir())
+
+
+def test_current_folder_is_never_replaced(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forcing an export onto the current folder (or a parent of it) is refused."""
+    inside = tmp_path / "work"
+    inside.mkdir()
+    monkeypatch.chdir(inside)
+    with pytest.raises(si.OutputExistsError, match="current folder"):
+        export_release(dataset, tmp_path, force=True)
+    assert ["work"] == [p.name for p in tmp_path.iterdir()]

@@ -21,6 +21,12 @@ given; then the old folder is renamed aside, the new one renamed in, and the
 old one deleted. Any failure before the final rename leaves the output
 exactly as it was and removes the temporary folder.
 
+**Checked.** Before the move, every file written is read back with the
+library's own readers and must give exactly the records that went in (a
+:class:`~shanghai_innovation.ReleaseError` or
+:class:`~shanghai_innovation.ShanghaiInnovationError` otherwise, and nothing
+is published).
+
 **Reproducible.** No wall-clock time is written anywhere, files are built
 in a fixed order, JSON has sorted keys and fixed separators, and the Parquet
 bytes depend only on the records and the pyarrow version, so two exports of
@@ -182,6 +188,9 @@ def export_release(
     """
     started = time.perf_counter()
     output = Path(output)
+    if Path.cwd().resolve().is_relative_to(output.resolve()):
+        msg = f"{output}: is the current folder or holds it; refusing to replace it"
+        raise OutputExistsError(msg)
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         msg = f"{output}: exists and is not a folder; choose another output"
         raise OutputExistsError(msg)
@@ -199,6 +208,7 @@ def export_release(
     try:
         for name in sorted(files):
             _write_file(staging / name, files[name])
+        _check_round_trip(dataset, staging, output)
         _move_into_place(staging, output)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -219,6 +229,35 @@ def export_release(
         rows=tuple((name, len(records)) for name, records in dataset.tables()),
         seconds=time.perf_counter() - started,
     )
+
+
+def _check_round_trip(dataset: Dataset, folder: Path, output: Path) -> None:
+    """Read every written table back and require the very records that went in.
+
+    A release never holds what its own readers would decode differently.
+    """
+    from ._csv import read_csv  # noqa: PLC0415
+    from ._datapackage import json_file_name  # noqa: PLC0415
+    from ._json import dataset_from_json  # noqa: PLC0415
+
+    readers: list[tuple[str, Any]] = [("csv", read_csv)]
+    if (folder / f"{table_specs()[0].name}.parquet").exists():
+        from ._parquet import read_parquet  # noqa: PLC0415 - imports pyarrow
+
+        readers.append(("parquet", read_parquet))
+    for fmt, reader in readers:
+        for spec in table_specs():
+            path = folder / f"{spec.name}.{fmt}"
+            if path.exists() and tuple(reader(spec, path, path.name)) != dataset.table(spec.name):
+                msg = (
+                    f"{output}: {path.name} does not read back to the records written; "
+                    "nothing was published"
+                )
+                raise ShanghaiInnovationError(msg)
+    json_path = folder / json_file_name(dataset)
+    if json_path.exists() and dataset_from_json(json_path.read_bytes(), json_path.name) != dataset:
+        msg = f"{output}: {json_path.name} does not read back to the dataset; nothing was published"
+        raise ShanghaiInnovationError(msg)
 
 
 def _move_into_place(staging: Path, output: Path) -> None:
