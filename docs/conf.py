@@ -16,10 +16,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
-# shanghai_innovation.testing is also Hypothesis's entry point; importing it
-# before Hypothesis itself is circular (reported), so load Hypothesis first.
-import hypothesis  # noqa: F401
-
 project = "shanghai_innovation"
 author = "The shanghai_innovation developers"
 copyright = "the shanghai_innovation developers; code MIT, data CC BY 4.0"
