@@ -323,7 +323,7 @@ def findings_rst() -> str:
             ", ".join(_literal(r) for r in f["records"]) or "(none)",
             _escape(f["message"]),
             ", ".join(_literal(r) for r in f["references"]) or "(none)",
-            "yes" if f["acknowledged"] else "**no**",
+            "yes" if f["acknowledged"] else ("**no**" if f["severity"] == "error" else "no"),
         ]
         for f in findings
     ]
