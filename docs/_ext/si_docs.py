@@ -617,14 +617,25 @@ def _on_process_docstring(
 
 
 def _keep_colons(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
-    """Stop napoleon reading ``"about", "around": close to ...`` as a type and a text.
+    """Undo napoleon reading ``"about", "around": close to ...`` as a type and a text.
 
     Napoleon treats the first line of an attribute or property docstring as
-    ``type: description``; our ``#:`` comments use colons as prose. A blank
-    first line makes it take the text as it is.
+    ``type: description``; our ``#:`` comments and docstrings use colons as
+    prose and give types as annotations. Runs after napoleon and puts the
+    split line back together.
     """
-    if what in {"attribute", "property", "data"} and lines and ": " in lines[0]:
-        lines.insert(0, "")
+    if what not in {"attribute", "property", "data"}:
+        return
+    for i, line in enumerate(lines):
+        if line.startswith(":type: "):
+            first = next((j for j, text in enumerate(lines) if text.strip()), None)
+            if first is None or first == i:
+                return
+            lines[first] = f"{line[len(':type: ') :]}: {lines[first].strip()}"
+            del lines[i]
+            while lines and not lines[-1].strip():
+                lines.pop()
+            return
 
 
 def _on_process_signature(
@@ -648,7 +659,7 @@ def _on_process_signature(
 def setup(app: Any) -> dict[str, Any]:
     """Register the generators and autodoc hooks."""
     app.connect("builder-inited", _on_builder_inited)
-    app.connect("autodoc-process-docstring", _keep_colons, priority=400)
+    app.connect("autodoc-process-docstring", _keep_colons, priority=600)
     app.connect("autodoc-process-docstring", _on_process_docstring)
     app.connect("autodoc-process-signature", _on_process_signature)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
