@@ -351,6 +351,23 @@ def test_between_matches_a_scan(
     assert tuple(expected) == ds.between(start, end, mode=mode)  # type: ignore[arg-type]
 
 
+@given(
+    st.lists(partial_dates(2015, 2025), max_size=40),
+    partial_dates(2015, 2025),
+    partial_dates(2015, 2025),
+    st.booleans(),
+)
+def test_between_matches_a_scan_for_many_mixed_precisions(
+    dates: list[si.PartialDate], a: si.PartialDate, b: si.PartialDate, overlaps: bool
+) -> None:
+    """Many events of day, month and year precision: between() equals a scan."""
+    ds = dataset(*(event(f"e{i}", str(d)) for i, d in enumerate(dates)))
+    start, end = min(a, b), max(a, b)
+    mode = "overlaps" if overlaps else "within"
+    expected = naive_between(ds, start.start, end.end, mode)
+    assert tuple(expected) == ds.between(start, end, mode=mode)  # type: ignore[arg-type]
+
+
 @given(datasets())
 def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
     """related() of every entity, and the timeline, equal a scan of generated data."""

@@ -167,9 +167,9 @@ class Index:
         records: every record, in table order then file order.
         by_id: id to record (ids are unique across tables).
         order: ``id(record)`` to the record's position in table order then file order.
-        starts: first days of every dated record, sorted (for bisect).
-        dated: ``(first day, last day, position, record)``, sorted like ``starts``.
-        longest: the longest span of any dated record, in days.
+        classes: the dated records split by span length (a class holds spans
+            of 2**(c-1) to 2**c - 1 days), each class a pair of its first days,
+            sorted, and its ``(first day, last day, record)`` entries, in the same order.
         timeline: every dated record in chronological order, stable for ties.
         by_topic, by_section, by_kind, mentions: inverted indexes to records
             in table order then file order.
@@ -182,15 +182,13 @@ class Index:
         "by_kind",
         "by_section",
         "by_topic",
-        "dated",
-        "longest",
+        "classes",
         "mentions",
         "names",
         "order",
         "rank",
         "records",
         "searchable",
-        "starts",
         "timeline",
     )
 
@@ -203,7 +201,7 @@ class Index:
         self.by_kind: dict[str, list[Record]] = {}
         self.mentions: dict[str, list[Record]] = {}
         self.names: dict[str, list[str]] = {}
-        dated: list[tuple[dt.date, dt.date, int, Record]] = []
+        dated: dict[int, list[tuple[dt.date, dt.date, int, Record]]] = {}
         keyed: list[tuple[PartialDate, Record]] = []
         for position, record in enumerate(self.records):
             self.by_id.setdefault(record.id, record)
@@ -227,12 +225,16 @@ class Index:
             date = when(record)
             if date is not None:
                 first, last = date.span
-                dated.append((first, last, position, record))
+                length = (last - first).days + 1
+                dated.setdefault(length.bit_length(), []).append((first, last, position, record))
                 keyed.append((timeline_key(date), record))
-        dated.sort(key=lambda item: (item[0], item[2]))
-        self.dated = dated
-        self.starts = [item[0] for item in dated]
-        self.longest = max((last - first for first, last, _, _ in dated), default=dt.timedelta(0))
+        self.classes: dict[int, tuple[list[dt.date], list[tuple[dt.date, dt.date, Record]]]] = {}
+        for c, entries in sorted(dated.items()):
+            entries.sort(key=lambda item: (item[0], item[2]))
+            self.classes[c] = (
+                [item[0] for item in entries],
+                [(first, last, record) for first, last, _, record in entries],
+            )
         # sorted() is stable: ties keep table order then file order.
         keyed.sort(key=lambda item: item[0].sort_key())
         self.timeline = tuple(record for _, record in keyed)
@@ -252,22 +254,29 @@ class Index:
         """Build the index of a dataset."""
         return cls(dataset.records())
 
-    def spans(
-        self, first: dt.date, last: dt.date, *, overlaps: bool
-    ) -> list[tuple[int, Record]]:
+    def spans(self, first: dt.date, last: dt.date, *, overlaps: bool) -> list[Record]:
         """Dated records whose span lies within (or overlaps) ``[first, last]``.
 
-        Bisects the sorted first days: O(log n) plus the records scanned,
-        which are those starting in the range (within), or starting at most
-        the longest span before it (overlaps).
+        Per span-length class, bisects the sorted first days and scans from
+        the range's start (within), or from the longest span of the class
+        before it (overlaps), to its end. A class holds spans of similar
+        length, so the records scanned but not returned are about as many as
+        those returned: O(log n) per class plus the size of the answer.
         """
-        lo = first
-        if overlaps:
-            lo = first - min(self.longest, first - dt.date.min)
-        start = bisect.bisect_left(self.starts, lo)
-        stop = bisect.bisect_right(self.starts, last)
-        found: list[tuple[int, Record]] = []
-        for begin, end, position, record in self.dated[start:stop]:
-            if (end >= first) if overlaps else (begin >= first and end <= last):
-                found.append((position, record))
+        days = (last - first).days + 1
+        found: list[Record] = []
+        for c, (starts, entries) in self.classes.items():
+            shortest = 1 << (c - 1)
+            if not overlaps and shortest > days:
+                break  # every span of this class (and longer ones) is too long
+            lo = first
+            if overlaps:
+                longest = dt.timedelta(days=(1 << c) - 1)
+                lo = first - min(longest, first - dt.date.min)
+            start = bisect.bisect_left(starts, lo)
+            stop = bisect.bisect_right(starts, last)
+            if overlaps:
+                found += [r for _, end, r in entries[start:stop] if end >= first]
+            else:
+                found += [r for _, end, r in entries[start:stop] if end <= last]
         return found

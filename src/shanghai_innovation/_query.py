@@ -123,8 +123,8 @@ def between(
         return ()
     found = index.spans(first, last, overlaps=overlaps)
     rank = index.rank
-    found.sort(key=lambda item: rank[id(item[1])])
-    return tuple(record for _, record in found)
+    found.sort(key=lambda record: rank[id(record)])
+    return tuple(found)
 
 
 def _token(value: enum.Enum | str, kind: type[enum.Enum]) -> str:
