@@ -300,6 +300,20 @@ class Server(http.server.ThreadingHTTPServer):
         self.routes[path] = route
         return self.url(path)
 
+    def slow_headers(self, path: str, every: float) -> str:
+        """Send the status line and headers one byte every ``every`` seconds, forever."""
+
+        def route(handler: _Handler) -> None:
+            head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 10_000
+            for i in range(len(head)):
+                if self.stop.wait(every):
+                    return
+                handler.wfile.write(head[i : i + 1])
+                handler.wfile.flush()
+
+        self.routes[path] = route
+        return self.url(path)
+
     def endless(self, path: str) -> str:
         """Send body bytes without a Content-Length until the client hangs up."""
 

@@ -469,6 +469,15 @@ def test_trickling_server(
     assert time.monotonic() - started < 5
 
 
+def test_server_trickling_its_headers(server: Server, tmp_path: Path) -> None:
+    """Headers sent a byte at a time also hit the overall deadline (4 x 0.5 s here)."""
+    url = server.slow_headers("/slow-head.zip", every=0.1)
+    started = time.monotonic()
+    exc_info = _load_fails(url, cache_dir=str(tmp_path / "cache"), timeout=0.5)
+    check_error(exc_info, si.DownloadError, OSError, url, "timed out")
+    assert time.monotonic() - started < 5
+
+
 def test_oversized_download_by_header(
     server: Server,
     tmp_path: Path,

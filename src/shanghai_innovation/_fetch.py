@@ -70,9 +70,10 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "shanghai-innovation"
 
 
-def cache_path(url: str, cache_dir: Path) -> Path:
+def cache_path(url: str, cache_dir: str | os.PathLike[str]) -> Path:
     """Where the release downloaded from ``url`` is kept: the SHA-256 of the URL."""
-    return cache_dir / f"{hashlib.sha256(url.encode('utf-8')).hexdigest()}.zip"
+    key = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+    return Path(cache_dir) / f"{key}.zip"
 
 
 class _Watchdog:
@@ -285,7 +286,7 @@ def fetch(
     url: str,
     open_release: Callable[[Path], T],
     *,
-    cache_dir: Path | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
     max_bytes: int,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> T:
@@ -303,7 +304,7 @@ def fetch(
 
     """
     check_url(url)
-    folder = cache_dir if cache_dir is not None else default_cache_dir()
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache_path(url, folder)
     if target.is_file():
         try:

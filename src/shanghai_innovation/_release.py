@@ -130,7 +130,7 @@ def _open_source(
     source: object,
     reader: Callable[[Path, str], _Opened],
     *,
-    cache_dir: Path | None,
+    cache_dir: str | os.PathLike[str] | None,
     max_bytes: int,
     timeout: float,
 ) -> _Opened:
@@ -581,7 +581,7 @@ def _first_key_difference(expected: Any, actual: Any, path: str = "$") -> str:
 
 def _open(
     source: object,
-    cache_dir: Path | None,
+    cache_dir: str | os.PathLike[str] | None,
     max_bytes: int | None,
     timeout: float | None,
     *,
@@ -603,7 +603,7 @@ def _open(
 def load_release(
     source: str | os.PathLike[str],
     *,
-    cache_dir: Path | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
     timeout: float | None = None,
 ) -> Dataset:
@@ -635,7 +635,7 @@ def load_release(
 def verify(
     source: str | os.PathLike[str],
     *,
-    cache_dir: Path | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
     timeout: float | None = None,
 ) -> VerifyReport:
@@ -645,7 +645,8 @@ def verify(
     same records. Takes the same arguments as :func:`load_release`.
 
     Raises:
-        The same errors as :func:`load_release`, with a one-line reason.
+        ShanghaiInnovationError: the same errors as :func:`load_release`, each
+            with a one-line reason.
 
     """
     label = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
