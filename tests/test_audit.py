@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from shanghai_innovation import (
     Confidence,
@@ -35,6 +35,10 @@ from shanghai_innovation._audit import (
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
 from shanghai_innovation.testing import datasets
+
+#: Whole generated datasets cost tens of milliseconds each (the Parquet round
+#: trip more), so their laws run a third of the profile's examples, at least 25.
+DATASET_SETTINGS = settings(max_examples=max(25, settings().max_examples // 3))
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -465,6 +469,7 @@ def test_text_output_lists_each_finding_and_a_summary(real: Dataset) -> None:
 # --- the audit over any dataset ------------------------------------------------------------
 
 
+@DATASET_SETTINGS
 @given(datasets())
 def test_check_runs_on_any_consistent_dataset(dataset: Dataset) -> None:
     """No rule crashes; findings are deterministic and name records and references that exist."""

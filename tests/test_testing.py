@@ -28,6 +28,10 @@ PUBLIC_TYPES: tuple[type[Any], ...] = (
     *RECORD_TYPES,
 )
 
+#: Whole generated datasets cost tens of milliseconds each (the Parquet round
+#: trip more), so their laws run a third of the profile's examples, at least 25.
+DATASET_SETTINGS = settings(max_examples=max(25, settings().max_examples // 3))
+
 
 @pytest.mark.parametrize("cls", PUBLIC_TYPES, ids=lambda c: c.__name__)
 def test_from_type_finds_every_public_type(cls: type[Any]) -> None:
@@ -55,6 +59,7 @@ def test_record_strategies_pass_validators(cls: type[si.Record]) -> None:
     check()
 
 
+@DATASET_SETTINGS
 @given(testing.datasets())
 def test_datasets_are_consistent(dataset: si.Dataset) -> None:
     """Generated datasets pass the loader's cross-table checks; ids are globally unique."""
