@@ -331,8 +331,10 @@ def _zip_with(tmp_path: Path, release: Path, extra: Callable[[zipfile.ZipFile], 
         ("/etc/escape.txt", "absolute path"),
         ("C:/escape.txt", "drive letter"),
         ("docs\\escape.txt", "backslash"),
+        ("bell\x07.txt", "control character"),
+        ("METRICS.CSV", "duplicate"),
     ],
-    ids=["dotdot", "nested-dotdot", "absolute", "drive", "backslash"],
+    ids=["dotdot", "nested-dotdot", "absolute", "drive", "backslash", "control", "case-twin"],
 )
 def test_zip_with_unsafe_path(
     release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], member: str, why: str
