@@ -25,10 +25,11 @@ import functools
 import gc
 import itertools
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pyarrow as pa
@@ -130,11 +131,16 @@ class _Group:
 
     @property
     def plain(self) -> bool:
-        """One column holding the field's value unchanged (text, number, bool, date)."""
+        """One column holding the field's value as it is (text, number, bool, date, ids).
+
+        A tuple of ids is given to Arrow as it is; Arrow reads a tuple as a list.
+        """
         if len(self.columns) != 1:
             return False
         column = self.columns[0][1]
-        return column.path == (self.field,) and column.kind in _PLAIN_KINDS
+        if column.path != (self.field,):
+            return False
+        return column.kind in _PLAIN_KINDS or (column.kind == "list" and column.enum is None)
 
 
 @functools.cache
@@ -152,31 +158,64 @@ def _groups(spec: TableSpec) -> tuple[_Group, ...]:
     return (*groups, *loose)
 
 
-def _quantity_cell(column: Column, name: str) -> Callable[[Quantity, Any], Any] | None:
-    """A direct reader for a quantity's column (``bounds`` computed once), if it is a known one.
+#: The cells a quantity flattens into, by (field below the quantity, column kind).
+_QUANTITY_CELLS: Final = (
+    ("value", "string"),
+    ("unit", "enum"),
+    ("qualifier", "enum"),
+    ("value", "number"),
+    ("bounds.lower", "number"),
+    ("bounds.lower_inclusive", "boolean"),
+    ("bounds.upper", "number"),
+    ("bounds.upper_inclusive", "boolean"),
+)
 
-    Each reader gives what the column's getter gives; the tests hold them to
-    :meth:`TableSpec.row`. Other columns use the getter itself.
+
+def _quantity_maker(
+    columns: Sequence[Column], name: str
+) -> Callable[[Quantity | None], tuple[Any, ...]] | None:
+    """All of a quantity's cells in one call (``bounds`` computed once), if the columns are known.
+
+    Gives what the columns' getters give (the tests hold it to
+    :meth:`TableSpec.row`); ``None`` when a column is not one of
+    :data:`_QUANTITY_CELLS`, and the getters are used instead.
     """
-    index = {token: i for i, token in enumerate(column.enum or ())}
-    match column.field.removeprefix(f"{name}."), column.kind:
-        case "value", "string":
-            return lambda q, _: format_fraction(q.value)
-        case "value", "number":
-            return lambda q, _: float(q.value)
-        case "unit", "enum":
-            return lambda q, _: index[q.unit.value]
-        case "qualifier", "enum":
-            return lambda q, _: index[q.qualifier.value]
-        case "bounds.lower", "number":
-            return lambda _, b: None if b.lower is None else float(b.lower)
-        case "bounds.upper", "number":
-            return lambda _, b: None if b.upper is None else float(b.upper)
-        case "bounds.lower_inclusive", "boolean":
-            return lambda _, b: None if b.lower is None else b.lower_inclusive
-        case "bounds.upper_inclusive", "boolean":
-            return lambda _, b: None if b.upper is None else b.upper_inclusive
-    return None
+    try:
+        order = [
+            _QUANTITY_CELLS.index((c.field.removeprefix(f"{name}."), c.kind)) for c in columns
+        ]
+    except ValueError:
+        return None
+    units = {u: i for i, u in enumerate(Unit)}
+    qualifiers = {q: i for i, q in enumerate(Qualifier)}
+    for column in columns:  # enum cells are indices into the column's own token order
+        if column.field.endswith(".unit"):
+            units = {u: (column.enum or ()).index(u.value) for u in Unit}
+        elif column.field.endswith(".qualifier"):
+            qualifiers = {q: (column.enum or ()).index(q.value) for q in Qualifier}
+    pick = operator.itemgetter(*order)
+    nones = (None,) * len(columns)
+
+    def make(q: Quantity | None) -> tuple[Any, ...]:
+        if q is None:
+            return nones
+        value = q.value
+        bounds = q.bounds
+        lower, upper = bounds.lower, bounds.upper
+        cells = (
+            format_fraction(value),
+            units[q.unit],
+            qualifiers[q.qualifier],
+            value.numerator / value.denominator,
+            None if lower is None else lower.numerator / lower.denominator,
+            None if lower is None else bounds.lower_inclusive,
+            None if upper is None else upper.numerator / upper.denominator,
+            None if upper is None else bounds.upper_inclusive,
+        )
+        picked = pick(cells)
+        return picked if len(order) > 1 else (picked,)
+
+    return make
 
 
 def _cell_maker(columns: Sequence[Column], name: str, tp: Any) -> Callable[[Any], tuple[Any, ...]]:
@@ -195,19 +234,23 @@ def _cell_maker(columns: Sequence[Column], name: str, tp: Any) -> Callable[[Any]
             cells.append(cell if index is None or cell is None else index[cell])
         return tuple(cells)
 
-    readers = [_quantity_cell(c, name) for c in columns] if _unwrap(tp) is Quantity else []
-    if not readers or any(r is None for r in readers):
-        return make
-    direct = typing.cast("list[Callable[[Quantity, Any], Any]]", readers)
-    nones = (None,) * len(direct)
+    if _unwrap(tp) is Quantity:
+        direct = _quantity_maker(columns, name)
+        if direct is not None:
+            return direct
+    return make
 
-    def make_quantity(q: Quantity | None) -> tuple[Any, ...]:
-        if q is None:
-            return nones
-        bounds = q.bounds
-        return tuple([read(q, bounds) for read in direct])
 
-    return make_quantity
+class _Memo(dict[Any, tuple[Any, ...]]):
+    """Cells of each distinct value, made on first sight (the lookups run in C)."""
+
+    def __init__(self, make: Callable[[Any], tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value: Any) -> tuple[Any, ...]:
+        cells = self[value] = self.make(value)
+        return cells
 
 
 def to_arrow(spec: TableSpec, records: Iterable[Record]) -> pa.Table:
@@ -234,13 +277,15 @@ def _to_arrow(spec: TableSpec, records: Iterable[Record]) -> pa.Table:
             continue
         columns = [c for _, c in group.columns]
         make = _cell_maker(columns, group.field, _hints(spec.record_type)[group.field])
-        memo: dict[Any, tuple[Any, ...]] = {}
-        cells = []
-        for value in values:
-            row = memo.get(value)
-            if row is None:
-                row = memo[value] = make(value)
-            cells.append(row)
+        if values.count(None) == len(values):  # an optional field nobody set
+            for position, column in group.columns:
+                arrays[position] = (
+                    _dictionary_array(column, values)
+                    if column.kind == "enum"
+                    else pa.nulls(len(values), arrow_type(column))
+                )
+            continue
+        cells = list(map(_Memo(make).__getitem__, values))
         transposed = list(zip(*cells, strict=True)) if cells else [()] * len(columns)
         for (position, column), column_cells in zip(group.columns, transposed, strict=True):
             if column.kind == "enum":

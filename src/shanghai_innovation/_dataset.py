@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 
 from ._errors import RecordNotFoundError
-from ._index import Index
 from ._records import (
     RECORD_TYPES,
     Entity,
@@ -28,6 +27,7 @@ from ._records import (
 )
 
 if TYPE_CHECKING:
+    from ._index import Index
     from ._query import DateLike, DateMode, Match
     from ._vocab import EntityKind, Section, Topic
 
@@ -114,7 +114,10 @@ class Dataset:
 
     @functools.cached_property
     def _index(self) -> Index:
-        # Built once, on the first query; the dataset never changes.
+        # Built once, on the first query; the dataset never changes. Imported
+        # here so that loading the data does not pay for the query modules.
+        from ._index import Index  # noqa: PLC0415
+
         return Index(self.records())
 
     @overload
