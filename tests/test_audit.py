@@ -430,7 +430,7 @@ def test_an_unacknowledged_error_fails_the_command(
     assert 1 == main(["check", "--data", str(data_copy)])
     out = capsys.readouterr().out
     assert "error: rank-movement: nature-index-2020-shanghai\n" in out
-    assert "1 errors are not acknowledged" in out
+    assert "1 error is not acknowledged by any erratum" in out
 
 
 def test_removing_an_erratum_fails_the_command(
@@ -464,6 +464,7 @@ def test_text_output_lists_each_finding_and_a_summary(real: Dataset) -> None:
     for f in findings:
         assert f.message in text
     assert text.splitlines()[-2].startswith(f"{len(findings)} findings: ")
+    assert "every error is acknowledged by an erratum" == text.splitlines()[-1]
 
 
 # --- the audit over any dataset ------------------------------------------------------------

@@ -923,6 +923,10 @@ def findings_to_json(findings: Iterable[Finding]) -> str:
     return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def findings_to_text(findings: Iterable[Finding]) -> str:
     """The findings for people: one block per finding, then a summary line."""
     items = list(findings)
@@ -937,12 +941,13 @@ def findings_to_text(findings: Iterable[Finding]) -> str:
     errors = counts[Severity.ERROR]
     open_errors = sum(1 for f in items if f.severity is Severity.ERROR and not f.acknowledged)
     lines.append(
-        f"{len(items)} findings: {errors} errors ({errors - open_errors} acknowledged), "
-        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info"
+        f"{_plural(len(items), 'finding')}: {_plural(errors, 'error')} "
+        f"({errors - open_errors} acknowledged), {_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{counts[Severity.INFO]} info"
     )
-    lines.append(
-        "every error is acknowledged by an erratum"
-        if open_errors == 0
-        else f"{open_errors} errors are not acknowledged by any erratum"
-    )
+    if open_errors == 0:
+        lines.append("every error is acknowledged by an erratum")
+    else:
+        verb = "is" if open_errors == 1 else "are"
+        lines.append(f"{_plural(open_errors, 'error')} {verb} not acknowledged by any erratum")
     return "\n".join(lines)
