@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shanghai_innovation import (
     Confidence,
@@ -34,7 +35,7 @@ from shanghai_innovation._audit import (
 )
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
-from shanghai_innovation.testing import datasets
+from shanghai_innovation.testing import datasets, rankings
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
 #: trip more), so their laws run a third of the profile's examples, at least 25.
@@ -480,10 +481,43 @@ def test_check_runs_on_any_consistent_dataset(dataset: Dataset) -> None:
     refs = {r.id for r in dataset.references}
     order = [rule.id for rule in RULES]
     assert [f.rule for f in findings] == sorted((f.rule for f in findings), key=order.index)
+    covered = {(rule, e.record) for e in dataset.errata for rule in e.rules}
     for f in findings:
         assert set(f.records) <= ids
         assert set(f.references) <= refs
         assert f.message
+        assert f.acknowledged == any((f.rule, r) in covered for r in f.records)
+    open_error = any(f.severity is Severity.ERROR and not f.acknowledged for f in findings)
+    assert int(open_error) == exit_status(findings)
+
+
+@given(
+    rankings(
+        ids=["planted-ranking"],
+        entity_ids=["shanghai", "nature-index-science-cities"],
+        reference_ids=[],
+        source_ids=["shine-2020-12-31"],
+    )
+)
+def test_rank_movement_fires_exactly_when_the_subtraction_fails(ranking: RankingPosition) -> None:
+    """A generated ranking is flagged iff it states a movement other than previous minus rank."""
+    ds = attrs.evolve(load(), rankings=(ranking,))
+    wrong = ranking.computed_movement is not None and ranking.movement not in (
+        None,
+        ranking.computed_movement,
+    )
+    assert wrong == bool(found(ds, "rank-movement"))
+
+
+@given(st.integers(1, 40), st.integers(1990, 2030))
+def test_streak_first_year_fires_exactly_when_the_start_years_differ(
+    length: int, latest: int
+) -> None:
+    """A streak disagrees with the references iff its first year is not 2013."""
+    real = load()
+    ds = replace(real, "favourite-city-of-foreigners", length=length, latest_year=latest)
+    fired = bool(found(ds, "streak-first-year"))
+    assert (latest - length + 1 != 2013) == fired
 
 
 # --- today's findings on the real data --------------------------------------------------
