@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import itertools
 import json
@@ -20,8 +19,10 @@ from hypothesis import strategies as st
 import shanghai_innovation as si
 from shanghai_innovation._arrow import from_arrow, to_arrow
 from shanghai_innovation._convert import CONVERTER
+from shanghai_innovation._csv import read_csv, write_csv
 from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._index import fold, searched_fields, timeline_key, when
+from shanghai_innovation._json import dataset_from_json, dataset_to_json
 from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._schema import table_spec
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities
@@ -39,14 +40,6 @@ FROM_BELOW = {Q.EXACT, Q.AT_LEAST, Q.OVER, Q.MORE_THAN}
 FROM_ABOVE = {Q.EXACT, Q.NEARLY, Q.UP_TO, Q.UNDER}
 
 positive = st.fractions(min_value=Fraction(1, 10**6), max_value=10**6)
-
-
-def optional_module(name: str) -> Any:
-    """A module another engineer owns, or a skip until it exists."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError:  # pragma: no cover - only while the module is being written
-        pytest.skip(f"{name} is not written yet")
 
 
 # --- quantities ---------------------------------------------------------------------------
@@ -232,22 +225,20 @@ def test_records_to_arrow_to_parquet_to_records_is_the_identity(dataset: si.Data
 @given(datasets())
 def test_records_to_csv_to_records_is_the_identity(dataset: si.Dataset) -> None:
     """Every table survives a CSV file unchanged, in order."""
-    csv = optional_module("shanghai_innovation._csv")
     with tempfile.TemporaryDirectory() as folder:
         for name in TABLES:
             spec = table_spec(name)
             path = Path(folder) / f"{name}.csv"
             records = list(dataset.table(name))
-            csv.write_csv(spec, records, path)
-            assert records == csv.read_csv(spec, path, f"{name}.csv"), name
+            write_csv(spec, records, path)
+            assert records == read_csv(spec, path, f"{name}.csv"), name
 
 
 @DATASET_SETTINGS
 @given(datasets())
 def test_dataset_to_json_to_dataset_is_the_identity(dataset: si.Dataset) -> None:
     """A whole dataset survives the JSON document unchanged."""
-    js = optional_module("shanghai_innovation._json")
-    assert dataset == js.dataset_from_json(js.dataset_to_json(dataset), "generated.json")
+    assert dataset == dataset_from_json(dataset_to_json(dataset), "generated.json")
 
 
 # --- queries ------------------------------------------------------------------------------------
