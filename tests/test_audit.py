@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -35,7 +36,7 @@ from shanghai_innovation._audit import (
 )
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
-from shanghai_innovation.testing import datasets, rankings
+from shanghai_innovation.testing import datasets, partial_dates, rankings
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
 #: trip more), so their laws run a third of the profile's examples, at least 25.
@@ -538,3 +539,49 @@ def test_todays_findings_on_the_real_data(real: Dataset) -> None:
     """Pin the audit of the bundled data: rule, severity, records, acknowledged."""
     actual = [(f.rule, f.severity.value, f.records, f.acknowledged) for f in check(real)]
     assert TODAY == actual
+
+
+PUBLISHED = dt.date(2020, 12, 31)
+
+
+@given(partial_dates(2000, 2030))
+def test_event_rules_fire_exactly_for_dates_outside_their_bounds(date: PartialDate) -> None:
+    """An event after 2020-12-31 is flagged as such; one outside 2016-2020 as out of period."""
+    ds = replace(load(), "2020-01-09-institutes-open", date=date)
+    assert (date.start > PUBLISHED) == bool(found(ds, "event-before-publication"))
+    inside = dt.date(2016, 1, 1) <= date.start and date.end <= PUBLISHED
+    assert (not inside) == bool(found(ds, "event-in-period"))
+
+
+@given(partial_dates(2019, 2022))
+def test_as_of_is_an_error_after_publication_and_a_warning_across_it(date: PartialDate) -> None:
+    """An as-of date starting after publication is an error; one running past it a warning."""
+    ds = replace(load(), "approved-drugs", as_of=date)
+    severities = [f.severity for f in found(ds, "as-of-before-publication")]
+    if date.start > PUBLISHED:
+        assert [Severity.ERROR] == severities
+    elif date.end > PUBLISHED:
+        assert [Severity.WARNING] == severities
+    else:
+        assert [] == severities
+
+
+@given(st.integers(0, 1000), st.integers(0, 1000))
+def test_part_within_whole_fires_exactly_when_the_part_is_larger(part: int, whole: int) -> None:
+    """Stated exactly, a part is flagged iff it exceeds its whole."""
+    ds = replace(
+        load(), "world-laureates-forum-2020-nobel-laureates", quantity=amount(part, Unit.COUNT)
+    )
+    ds = replace(ds, "world-laureates-forum-2020-scientists", quantity=amount(whole, Unit.COUNT))
+    assert (part > whole) == bool(found(ds, "part-within-whole"))
+
+
+@given(st.integers(150, 350))
+def test_exchange_rate_is_info_exactly_within_the_reference_band(billions: int) -> None:
+    """1.5 trillion yuan for N billion dollars is plausible iff the rate is near 6.54-6.91."""
+    usd = amount(billions * 10**9, Unit.USD)
+    [finding] = found(replace(load(), "rd-spending-2019", equivalent=usd), "exchange-rate")
+    rate = Fraction(1_500_000_000_000, billions * 10**9)
+    low, high = Fraction("6.5361") * Fraction(95, 100), Fraction("6.9081") * Fraction(105, 100)
+    expected = Severity.INFO if low <= rate <= high else Severity.ERROR
+    assert expected == finding.severity
