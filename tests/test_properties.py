@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
@@ -28,8 +28,12 @@ from shanghai_innovation._schema import table_spec
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
-#: trip more), so their laws run a third of the profile's examples, at least 25.
-DATASET_SETTINGS = settings(max_examples=max(25, settings().max_examples // 3))
+#: trip more), so their laws run a third of the profile's examples, at least 25,
+#: and generation that is slow on a loaded machine is not a failure.
+DATASET_SETTINGS = settings(
+    max_examples=max(25, settings().max_examples // 3),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 Q = si.Qualifier
 #: Qualifiers that exclude the stated value (it is the open end of the interval).
