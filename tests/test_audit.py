@@ -26,9 +26,13 @@ from shanghai_innovation import (
     Unit,
 )
 from shanghai_innovation._audit import (
+    CLOSE,
     RULES,
     Finding,
     Severity,
+    _exceeds,
+    _overlap,
+    _plausible,
     check,
     exit_status,
     findings_to_json,
@@ -36,7 +40,7 @@ from shanghai_innovation._audit import (
 )
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
-from shanghai_innovation.testing import datasets, partial_dates, rankings
+from shanghai_innovation.testing import datasets, partial_dates, quantities, rankings
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
 #: trip more), so their laws run a third of the profile's examples, at least 25,
@@ -589,3 +593,28 @@ def test_exchange_rate_is_info_exactly_within_the_reference_band(billions: int) 
     low, high = Fraction("6.5361") * Fraction(95, 100), Fraction("6.9081") * Fraction(105, 100)
     expected = Severity.INFO if low <= rate <= high else Severity.ERROR
     assert expected == finding.severity
+
+
+@given(quantities(), quantities(), st.fractions(min_value=-(10**16), max_value=10**16))
+def test_overlap_is_symmetric_and_found_whenever_a_value_lies_in_both(
+    a: Quantity, b: Quantity, x: Fraction
+) -> None:
+    """The interval test the rules share: symmetric, and true whenever some value is in both."""
+    ia, ib = _plausible(a), _plausible(b)
+    assert _overlap(ia, ib) == _overlap(ib, ia)
+    if x in ia and x in ib:
+        assert _overlap(ia, ib)
+    if _exceeds(ia, ib):
+        assert not _overlap(ia, ib)
+        assert x not in ia or x not in ib
+
+
+@given(quantities())
+def test_a_hedge_of_closeness_is_a_band_around_the_value(q: Quantity) -> None:
+    """'nearly' and 'about' widen to 15 % around the value; other hedges keep their bounds."""
+    band = _plausible(q)
+    assert (q.value in band) == (q.value in q.bounds)
+    if q.bounds.close_to is None:
+        assert q.bounds == band
+    else:
+        assert band.lower == q.value - abs(q.value) * CLOSE
