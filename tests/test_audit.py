@@ -274,6 +274,9 @@ def test_event_before_publication_catches_an_event_after_the_article(real: Datas
     assert ("2020-01-09-institutes-open", "shine-2020-12-31") == finding.records
     assert "2020-12-31" in finding.message
     assert found(ds, "event-in-period")
+    late = replace(real, "favourite-city-of-foreigners", latest_year=2021, length=9)
+    [finding] = found(late, "event-before-publication")
+    assert "completed in 2021" in finding.message
 
 
 def test_as_of_before_publication_catches_a_date_after_the_article(real: Dataset) -> None:

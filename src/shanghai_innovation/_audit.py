@@ -607,12 +607,13 @@ def _after(date: PartialDate, published: dt.date) -> bool:
 
 @_rule(
     "event-before-publication",
-    "No event (nor a ranking's release) is dated after the source was published.",
+    "No event, ranking release or streak year is dated after the source was published.",
 )
 def _event_before_publication(dataset: Dataset) -> Iterator[Finding]:
     index = _index(dataset)
     dated: list[tuple[Record, PartialDate, str]] = [(e, e.date, "dated") for e in dataset.events]
     dated += [(r, r.published, "released") for r in dataset.rankings if r.published is not None]
+    dated += [(s, PartialDate(s.latest_year), "completed in") for s in dataset.streaks]
     for record, date, verb in dated:
         where = index.publication(record)
         if where is not None and _after(date, where[1]):
