@@ -74,6 +74,35 @@ def import_costs(runs: int) -> dict[str, Any]:
     }
 
 
+#: Where the time of `import shanghai_innovation as si; si.load()` goes, step by step.
+BREAKDOWN = """
+import json, time
+marks = [time.perf_counter()]
+def mark():
+    marks.append(time.perf_counter())
+import attrs; mark()
+import shanghai_innovation._records; mark()
+import shanghai_innovation._dataset; mark()
+import cattrs; mark()
+import shanghai_innovation._load; mark()
+import shanghai_innovation as si; si.load(); mark()
+names = ["attrs", "record_classes", "dataset_module", "cattrs", "loader_modules", "read_validate"]
+print(json.dumps({n: (b - a) * 1000 for n, a, b in zip(names, marks, marks[1:])}))
+"""
+
+
+def load_breakdown(runs: int) -> dict[str, float]:
+    """Median milliseconds of each step of importing and loading, in fresh processes."""
+    steps: dict[str, list[float]] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN], check=True, capture_output=True, text=True
+        )
+        for name, ms in json.loads(done.stdout).items():
+            steps.setdefault(name, []).append(ms)
+    return {name: round(statistics.median(values), 1) for name, values in steps.items()}
+
+
 def baseline_record(row: dict[str, Any]) -> Any:
     """The hand-written way back: one flat row dict to a Metric, by its constructor."""
     from shanghai_innovation import (  # noqa: PLC0415
@@ -251,6 +280,7 @@ def main() -> None:
     started = time.perf_counter()
     report: dict[str, Any] = {"python": sys.version.split()[0]}
     report["import"] = import_costs(args.runs)
+    report["import"]["load_breakdown_ms"] = load_breakdown(args.runs)
     generate_s, records = timed(lambda: synth.metrics(args.records, args.seed))
     report["generate_s"] = round(generate_s, 2)
     gc.freeze()  # the records live throughout: keep collections from rescanning them

@@ -34,11 +34,28 @@ def _date(rng: random.Random) -> PartialDate:
     year = rng.randint(1990, 2030)
     precision = rng.random()
     if precision < 0.3:
-        return PartialDate(year)
-    month = rng.randint(1, 12)
-    if precision < 0.6:
-        return PartialDate(year, month)
-    return PartialDate(year, month, rng.randint(1, 28))
+        parts: tuple[int, ...] = (year,)
+    elif precision < 0.6:
+        parts = (year, rng.randint(1, 12))
+    else:
+        parts = (year, rng.randint(1, 12), rng.randint(1, 28))
+    # Values repeat, as in loaded data; build each distinct one once.
+    date = _DATES.get(parts)
+    if date is None:
+        date = _DATES[parts] = PartialDate(*parts)
+    return date
+
+
+_DATES: dict[tuple[int, ...], PartialDate] = {}
+_LOCATORS: dict[tuple[Section, int], Locator] = {}
+
+
+def _locator(rng: random.Random) -> Locator:
+    key = (rng.choice(SECTIONS), rng.randint(1, 30))
+    locator = _LOCATORS.get(key)
+    if locator is None:
+        locator = _LOCATORS[key] = Locator("source", *key)
+    return locator
 
 
 def _quantity(rng: random.Random, unit: Unit) -> Quantity:
@@ -67,7 +84,7 @@ def metric(rng: random.Random, i: int) -> Metric:
         subject=rng.choice(ENTITIES),
         measure=rng.choice(MEASURES),
         quantity=quantity,
-        locator=Locator("source", rng.choice(SECTIONS), rng.randint(1, 30)),
+        locator=_locator(rng),
         equivalent=equivalent,
         as_of=as_of,
         period=period,

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
+import operator
 import typing
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -193,6 +195,15 @@ class Index:
     )
 
     def __init__(self, records: Iterable[Record]) -> None:
+        enabled = gc.isenabled()
+        gc.disable()  # a million small acyclic objects: collections would only rescan them
+        try:
+            self._build(records)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build(self, records: Iterable[Record]) -> None:
         self.records = tuple(records)
         self.by_id: dict[str, Record] = {}
         self.order: dict[int, int] = {}
@@ -202,7 +213,9 @@ class Index:
         self.mentions: dict[str, list[Record]] = {}
         self.names: dict[str, list[str]] = {}
         dated: dict[int, list[tuple[dt.date, dt.date, int, Record]]] = {}
-        keyed: list[tuple[PartialDate, Record]] = []
+        keyed: list[tuple[tuple[int, int, int], Record]] = []
+        # Many records share a date: work out each distinct date's span once.
+        spans: dict[PartialDate | Period, tuple[dt.date, dt.date, int, tuple[int, int, int]]] = {}
         for position, record in enumerate(self.records):
             self.by_id.setdefault(record.id, record)
             self.order[id(record)] = position
@@ -224,10 +237,18 @@ class Index:
                         ids.append(record.id)
             date = when(record)
             if date is not None:
-                first, last = date.span
-                length = (last - first).days + 1
-                dated.setdefault(length.bit_length(), []).append((first, last, position, record))
-                keyed.append((timeline_key(date), record))
+                known = spans.get(date)
+                if known is None:
+                    first, last = date.span
+                    known = spans[date] = (
+                        first,
+                        last,
+                        ((last - first).days + 1).bit_length(),
+                        timeline_key(date).sort_key(),
+                    )
+                first, last, length_class, key = known
+                dated.setdefault(length_class, []).append((first, last, position, record))
+                keyed.append((key, record))
         self.classes: dict[int, tuple[list[dt.date], list[tuple[dt.date, dt.date, Record]]]] = {}
         for c, entries in sorted(dated.items()):
             entries.sort(key=lambda item: (item[0], item[2]))
@@ -236,7 +257,7 @@ class Index:
                 [(first, last, record) for first, last, _, record in entries],
             )
         # sorted() is stable: ties keep table order then file order.
-        keyed.sort(key=lambda item: item[0].sort_key())
+        keyed.sort(key=operator.itemgetter(0))
         self.timeline = tuple(record for _, record in keyed)
         self.rank = {id(record): i for i, record in enumerate(self.timeline)}
         self.searchable: list[tuple[Record, tuple[tuple[str, str, str], ...]]] | None = None
