@@ -36,6 +36,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from ._audit import RULES
 from ._dataset import Dataset, DatasetInfo
 from ._records import (
     RECORD_TYPES,
@@ -114,24 +115,8 @@ Pool = Sequence[str] | None
 
 #: Largest magnitude of a generated number (keeps derived floats finite).
 MAX_MAGNITUDE: Final = 10**15
-#: Audit rule ids an erratum may acknowledge (kept in step with ``_audit.RULES``).
-RULE_IDS: Final = (
-    "rank-movement",
-    "streak-first-year",
-    "mentions-agree",
-    "pledge-target-year",
-    "growth-vs-baseline",
-    "part-within-whole",
-    "event-in-period",
-    "event-before-publication",
-    "as-of-before-publication",
-    "share-of-gdp",
-    "national-total",
-    "exchange-rate",
-    "count-vs-reference",
-    "unverified-reference",
-    "textual-fault",
-)
+#: Audit rule ids an erratum may acknowledge (from the audit's registry).
+RULE_IDS: Final = tuple(rule.id for rule in RULES)
 
 _WORD: Final = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=6)
 
@@ -158,6 +143,7 @@ def texts(max_size: int = 40) -> st.SearchStrategy[str]:
     return st.text(TEXT_ALPHABET, min_size=1, max_size=max_size).map(str.strip).filter(bool)
 
 
+@functools.cache
 def _fractions(unit: Unit) -> st.SearchStrategy[Fraction]:
     whole = st.integers(0, MAX_MAGNITUDE).map(Fraction)
     match unit:
