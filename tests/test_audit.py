@@ -621,3 +621,9 @@ def test_a_hedge_of_closeness_is_a_band_around_the_value(q: Quantity) -> None:
         assert q.bounds == band
     else:
         assert band.lower == q.value - abs(q.value) * CLOSE
+
+
+def test_errata_cite_only_registered_rules(real: Dataset) -> None:
+    """Every rule id an erratum of the bundled data lists is a rule of the audit."""
+    known = {rule.id for rule in RULES}
+    assert [] == [(e.id, r) for e in real.errata for r in e.rules if r not in known]
