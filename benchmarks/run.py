@@ -230,9 +230,14 @@ def query_costs(records: list[Any], sizes: tuple[int, ...], seed: int) -> dict[s
         build_s, _ = timed(lambda ds=ds: ds.timeline())  # builds every index
         ids = [records[rng.randrange(size)].id for _ in range(100_000)]
         get_s, _ = timed(lambda ds=ds, ids=ids: [ds.get(i) for i in ids])
+        # The floor: a plain dict of the same size, looked up the same way.
+        plain = {r.id: r for r in records[:size]}
+        dict_s, _ = timed(lambda plain=plain, ids=ids: [plain.get(i) for i in ids])
+        del plain
         row: dict[str, Any] = {
             "index_build_s": round(build_s, 2),
             "get_ns": round(get_s / len(ids) * 1e9),
+            "plain_dict_get_ns": round(dict_s / len(ids) * 1e9),
         }
         for mode in ("within", "overlaps"):
             found = 0
@@ -258,6 +263,9 @@ def query_costs(records: list[Any], sizes: tuple[int, ...], seed: int) -> dict[s
         gc.collect()
     small, large = (out[str(s)] for s in (min(sizes), max(sizes)))
     out["get_ratio_large_to_small"] = round(large["get_ns"] / small["get_ns"], 2)
+    out["plain_dict_get_ratio_large_to_small"] = round(
+        large["plain_dict_get_ns"] / small["plain_dict_get_ns"], 2
+    )
     for mode in ("within", "overlaps"):
         key = f"range_{mode}_ns_per_unit"
         out[f"range_{mode}_per_unit_ratio_large_to_small"] = round(large[key] / small[key], 2)
@@ -273,7 +281,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--records", type=int, default=1_000_000, help="synthetic records")
-    parser.add_argument("--runs", type=int, default=21, help="runs per import command")
+    parser.add_argument("--runs", type=int, default=15, help="runs per import command")
     parser.add_argument("--seed", type=int, default=2020, help="seed of the generator")
     args = parser.parse_args()
 

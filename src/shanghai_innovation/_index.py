@@ -162,6 +162,10 @@ def texts(record: Record) -> Iterator[tuple[str, str, str]]:
                 yield name, text, fold(text)
 
 
+#: A dated record in the range index: first day, last day, timeline rank, record.
+_Entry = tuple[dt.date, dt.date, int, Record]
+
+
 class Index:
     """Every lookup structure of one Dataset, built in one pass.
 
@@ -171,7 +175,8 @@ class Index:
         order: ``id(record)`` to the record's position in table order then file order.
         classes: the dated records split by span length (a class holds spans
             of 2**(c-1) to 2**c - 1 days), each class a pair of its first days,
-            sorted, and its ``(first day, last day, record)`` entries, in the same order.
+            sorted, and its ``(first day, last day, timeline rank, record)``
+            entries, in the same order.
         timeline: every dated record in chronological order, stable for ties.
         by_topic, by_section, by_kind, mentions: inverted indexes to records
             in table order then file order.
@@ -249,17 +254,18 @@ class Index:
                 first, last, length_class, key = known
                 dated.setdefault(length_class, []).append((first, last, position, record))
                 keyed.append((key, record))
-        self.classes: dict[int, tuple[list[dt.date], list[tuple[dt.date, dt.date, Record]]]] = {}
-        for c, entries in sorted(dated.items()):
-            entries.sort(key=lambda item: (item[0], item[2]))
-            self.classes[c] = (
-                [item[0] for item in entries],
-                [(first, last, record) for first, last, _, record in entries],
-            )
         # sorted() is stable: ties keep table order then file order.
         keyed.sort(key=operator.itemgetter(0))
         self.timeline = tuple(record for _, record in keyed)
         self.rank = {id(record): i for i, record in enumerate(self.timeline)}
+        rank = self.rank
+        self.classes: dict[int, tuple[list[dt.date], list[_Entry]]] = {}
+        for c, entries in sorted(dated.items()):
+            entries.sort(key=lambda item: (item[0], item[2]))
+            self.classes[c] = (
+                [item[0] for item in entries],
+                [(first, last, rank[id(record)], record) for first, last, _, record in entries],
+            )
         self.searchable: list[tuple[Record, tuple[tuple[str, str, str], ...]]] | None = None
 
     def texts(self) -> list[tuple[Record, tuple[tuple[str, str, str], ...]]]:
@@ -275,17 +281,20 @@ class Index:
         """Build the index of a dataset."""
         return cls(dataset.records())
 
-    def spans(self, first: dt.date, last: dt.date, *, overlaps: bool) -> list[Record]:
+    def spans(
+        self, first: dt.date, last: dt.date, *, overlaps: bool
+    ) -> list[tuple[int, Record]]:
         """Dated records whose span lies within (or overlaps) ``[first, last]``.
 
-        Per span-length class, bisects the sorted first days and scans from
-        the range's start (within), or from the longest span of the class
-        before it (overlaps), to its end. A class holds spans of similar
-        length, so the records scanned but not returned are about as many as
-        those returned: O(log n) per class plus the size of the answer.
+        Returns ``(timeline rank, record)`` pairs. Per span-length class,
+        bisects the sorted first days and scans from the range's start
+        (within), or from the longest span of the class before it (overlaps),
+        to its end. A class holds spans of similar length, so the records
+        scanned but not returned are about as many as those returned:
+        O(log n) per class plus the size of the answer.
         """
         days = (last - first).days + 1
-        found: list[Record] = []
+        found: list[tuple[int, Record]] = []
         for c, (starts, entries) in self.classes.items():
             shortest = 1 << (c - 1)
             if not overlaps and shortest > days:
@@ -297,7 +306,7 @@ class Index:
             start = bisect.bisect_left(starts, lo)
             stop = bisect.bisect_right(starts, last)
             if overlaps:
-                found += [r for _, end, r in entries[start:stop] if end >= first]
+                found += [(i, r) for _, end, i, r in entries[start:stop] if end >= first]
             else:
-                found += [r for _, end, r in entries[start:stop] if end <= last]
+                found += [(i, r) for _, end, i, r in entries[start:stop] if end <= last]
         return found

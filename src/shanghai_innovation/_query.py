@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
 from collections.abc import Iterable
 from fractions import Fraction
@@ -122,9 +123,8 @@ def between(
     if last < first:
         return ()
     found = index.spans(first, last, overlaps=overlaps)
-    rank = index.rank
-    found.sort(key=lambda record: rank[id(record)])
-    return tuple(found)
+    found.sort(key=operator.itemgetter(0))  # ranks are unique: timeline order
+    return tuple(record for _, record in found)
 
 
 def _token(value: enum.Enum | str, kind: type[enum.Enum]) -> str:
