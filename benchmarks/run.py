@@ -228,6 +228,7 @@ def query_costs(records: list[Any], sizes: tuple[int, ...], seed: int) -> dict[s
     for size in sizes:
         ds = si.Dataset(info, metrics=records[:size])
         build_s, _ = timed(lambda ds=ds: ds.timeline())  # builds every index
+        gc.freeze()  # the index lives as long as the records: keep collections off it too
         ids = [records[rng.randrange(size)].id for _ in range(100_000)]
         get_s, _ = timed(lambda ds=ds, ids=ids: [ds.get(i) for i in ids])
         # The floor: a plain dict of the same size, looked up the same way.
@@ -260,7 +261,9 @@ def query_costs(records: list[Any], sizes: tuple[int, ...], seed: int) -> dict[s
         row["naive_scan_us"] = round(scan_s * 1e6, 1)
         out[str(size)] = row
         del ds
+        gc.unfreeze()
         gc.collect()
+        gc.freeze()
     small, large = (out[str(s)] for s in (min(sizes), max(sizes)))
     out["get_ratio_large_to_small"] = round(large["get_ns"] / small["get_ns"], 2)
     out["plain_dict_get_ratio_large_to_small"] = round(

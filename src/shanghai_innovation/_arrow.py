@@ -19,21 +19,20 @@ Importing this module imports pyarrow; nothing imports it at package import.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
-import gc
 import itertools
 import json
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import attrs
 import pyarrow as pa
 
+from ._index import gc_paused
 from ._records import Record
 from ._schema import Column, TableSpec, row_to_unstructured
 from ._values import Locator, PartialDate, Period, Quantity, format_fraction, parse_fraction
@@ -99,22 +98,6 @@ def _column_array(column: Column, values: list[Any]) -> pa.Array:
         index = {token: i for i, token in enumerate(column.enum)}
         return _dictionary_array(column, [None if v is None else index[v] for v in values])
     return pa.array(values, type=arrow_type(column))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic objects.
-
-    Each collection walks every live object; building a million cells would
-    trigger hundreds of them, which cost more than the building itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _PLAIN_KINDS = frozenset({"string", "integer", "boolean", "date"})
@@ -258,7 +241,7 @@ def to_arrow(spec: TableSpec, records: Iterable[Record]) -> pa.Table:
 
     The cells are exactly those of :meth:`TableSpec.row` for each record.
     """
-    with _gc_paused():
+    with gc_paused():
         return _to_arrow(spec, records)
 
 

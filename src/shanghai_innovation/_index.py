@@ -27,6 +27,7 @@ date the figure runs up to, like ``as_of``).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import gc
 import operator
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Index",
     "fold",
+    "gc_paused",
     "reference_fields",
     "searched_fields",
     "texts",
@@ -65,6 +67,24 @@ __all__ = [
 ]
 
 _NOT_SEARCHED: Final = frozenset({"id", "url", "language", "field_name"})
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Each collection walks every live object, the indexes of a large dataset
+    included; building a million index entries, cells or records (or the
+    answer to a wide range query) would trigger collections costing more
+    than the work itself. The collector's state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def fold(text: str) -> str:
@@ -200,13 +220,8 @@ class Index:
     )
 
     def __init__(self, records: Iterable[Record]) -> None:
-        enabled = gc.isenabled()
-        gc.disable()  # a million small acyclic objects: collections would only rescan them
-        try:
+        with gc_paused():
             self._build(records)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _build(self, records: Iterable[Record]) -> None:
         self.records = tuple(records)

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import attrs
 
 from ._errors import RecordNotFoundError
-from ._index import Index, fold
+from ._index import Index, fold, gc_paused
 from ._records import RECORD_TYPES, Entity, Metric, Record
 from ._values import PartialDate, parse_fraction
 from ._vocab import EntityKind, Section, Topic, Unit
@@ -122,9 +122,10 @@ def between(
     last = dt.date.max if end is None else _as_date(end, last=True)
     if last < first:
         return ()
-    found = index.spans(first, last, overlaps=overlaps)
-    found.sort(key=operator.itemgetter(0))  # ranks are unique: timeline order
-    return tuple(record for _, record in found)
+    with gc_paused():  # a wide range makes many pairs; see gc_paused
+        found = index.spans(first, last, overlaps=overlaps)
+        found.sort(key=operator.itemgetter(0))  # ranks are unique: timeline order
+        return tuple(record for _, record in found)
 
 
 def _token(value: enum.Enum | str, kind: type[enum.Enum]) -> str:
