@@ -378,6 +378,25 @@ def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
 
 
 @given(datasets(), st.data())
+def test_where_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
+    """where() with a drawn table, topic, section and entity equals a scan of generated data."""
+    table = data.draw(st.sampled_from((None, *TABLES)))
+    topic = data.draw(st.sampled_from((None, *si.Topic)))
+    section = data.draw(st.sampled_from((None, *si.Section)))
+    entity = data.draw(st.sampled_from((None, *ds.entities)))
+    mentioning = set(map(id, naive_mentions(ds, {entity.id}))) if entity else set()
+    expected = tuple(
+        r
+        for r in ds.records()
+        if (table is None or r.table == table)
+        and (topic is None or topic in getattr(r, "topics", ()))
+        and (section is None or getattr(getattr(r, "locator", None), "section", None) is section)
+        and (entity is None or id(r) in mentioning)
+    )
+    assert expected == ds.where(table, topic=topic, section=section, entity=entity)
+
+
+@given(datasets(), st.data())
 def test_search_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
     """search() scores and orders hits as a scan does, for words drawn from the data."""
     words = [w for r in ds.records() for n in searched_fields(type(r)) for w in
