@@ -24,6 +24,7 @@ from ._records import (
     Reference,
     Source,
     Streak,
+    as_tuple,
 )
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class DatasetInfo:
 def _tuple_of(kind: type[Record]) -> Any:
     return attrs.field(
         factory=tuple,
-        converter=tuple,
+        converter=as_tuple,
         validator=_v.deep_iterable(_v.instance_of(kind), _v.instance_of(tuple)),
     )
 
