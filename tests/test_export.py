@@ -188,10 +188,29 @@ def test_failure_of_the_final_rename_restores_the_old_release(
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(si.ShanghaiInnovationError, match="cannot write the release"):
+    with pytest.raises(si.ExportError, match="cannot write the release") as info:
         export_release(dataset, out, force=True)
+    assert isinstance(info.value, OSError)
     assert {"old.txt": b"old release"} == _snapshot(out)
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_cli_write_failure_exits_12_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A disk error while writing is one stderr line and exit code 12; nothing is left."""
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_export, "_write_file", full)
+    out = tmp_path / "out"
+    assert 12 == _cli.main(["export", "--output", str(out)])
+    assert (
+        f"shanghai-innovation: error: {out}: cannot write the release (No space left on device)\n"
+        == capsys.readouterr().err
+    )
+    assert [] == list(tmp_path.iterdir())
 
 
 def test_formats_can_be_chosen(dataset: si.Dataset, tmp_path: Path) -> None:

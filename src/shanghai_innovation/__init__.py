@@ -1,7 +1,7 @@
 """A typed, audited, machine-readable record of one news article.
 
-SHINE (Shanghai Daily), Li Qian, "What the city has achieved in science and
-technology innovation", 2020-12-31: every fact as a typed record.
+SHINE (Shanghai Daily), Li Qian, "What the city has achieved in science
+and technology innovation", 2020-12-31: every fact as a typed record.
 
 >>> import shanghai_innovation as si
 >>> ds = si.load()
@@ -21,11 +21,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from . import testing as testing
+    from ._audit import Finding, Severity, check
     from ._bundled import between, get, lookup, related, search, timeline, where
     from ._dataset import TABLES, Dataset, DatasetInfo
+    from ._diff import Diff, diff_datasets, diff_releases
     from ._errors import (
         DataError,
         DownloadError,
+        ExportError,
         IntegrityError,
         MissingExtraError,
         OutputExistsError,
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
         ShanghaiInnovationError,
         UnsafeArchiveError,
     )
+    from ._export import ExportReport, export_release
     from ._index import when
     from ._interop import sql, to_arrow, to_pandas, to_polars
     from ._load import load
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
         Source,
         Streak,
     )
+    from ._release import VerifyReport, load_release, verify
     from ._values import Interval, Locator, PartialDate, Period, Quantity
     from ._vocab import (
         Confidence,
@@ -77,12 +82,16 @@ __all__ = [
     "DatasetInfo",
     "DateLike",
     "DateMode",
+    "Diff",
     "DownloadError",
     "Entity",
     "EntityKind",
     "Erratum",
     "ErratumKind",
     "Event",
+    "ExportError",
+    "ExportReport",
+    "Finding",
     "First",
     "FirstScope",
     "Indicator",
@@ -107,17 +116,24 @@ __all__ = [
     "Reference",
     "ReleaseError",
     "Section",
+    "Severity",
     "ShanghaiInnovationError",
     "Source",
     "Streak",
     "Topic",
     "Unit",
     "UnsafeArchiveError",
+    "VerifyReport",
     "between",
+    "check",
     "convert",
+    "diff_datasets",
+    "diff_releases",
+    "export_release",
     "get",
     "implied_rate",
     "load",
+    "load_release",
     "lookup",
     "related",
     "search",
@@ -126,6 +142,7 @@ __all__ = [
     "to_arrow",
     "to_pandas",
     "to_polars",
+    "verify",
     "when",
     "where",
 ]
@@ -133,11 +150,14 @@ __all__ = [
 #: The private module each public name lives in (the same names as the
 #: imports above, which are for type checkers; a test keeps the two in step).
 _HOMES: Final[dict[str, tuple[str, ...]]] = {
+    "_audit": ("Finding", "Severity", "check"),
     "_bundled": ("between", "get", "lookup", "related", "search", "timeline", "where"),
     "_dataset": ("TABLES", "Dataset", "DatasetInfo"),
+    "_diff": ("Diff", "diff_datasets", "diff_releases"),
     "_errors": (
         "DataError",
         "DownloadError",
+        "ExportError",
         "IntegrityError",
         "MissingExtraError",
         "OutputExistsError",
@@ -146,6 +166,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "ShanghaiInnovationError",
         "UnsafeArchiveError",
     ),
+    "_export": ("ExportReport", "export_release"),
     "_index": ("when",),
     "_interop": ("sql", "to_arrow", "to_pandas", "to_polars"),
     "_load": ("load",),
@@ -166,6 +187,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "Source",
         "Streak",
     ),
+    "_release": ("VerifyReport", "load_release", "verify"),
     "_values": ("Interval", "Locator", "PartialDate", "Period", "Quantity"),
     "_vocab": (
         "Confidence",

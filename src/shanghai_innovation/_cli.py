@@ -19,6 +19,7 @@ Exit codes:
 9   no record with that id
 10  the output folder is not empty (use ``--force``)
 11  any other error of the library
+12  the release could not be written (disk full, permissions)
 ==  =====================================================================
 """
 
@@ -34,6 +35,7 @@ from typing import Final
 from ._errors import (
     DataError,
     DownloadError,
+    ExportError,
     IntegrityError,
     MissingExtraError,
     OutputExistsError,
@@ -55,6 +57,7 @@ EXIT_CODES: Final[tuple[tuple[type[ShanghaiInnovationError], int], ...]] = (
     (MissingExtraError, 8),
     (RecordNotFoundError, 9),
     (OutputExistsError, 10),
+    (ExportError, 12),
     (ShanghaiInnovationError, 11),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "DownloadError",
+    "ExportError",
     "IntegrityError",
     "MissingExtraError",
     "OutputExistsError",
@@ -63,3 +64,7 @@ class MissingExtraError(ShanghaiInnovationError, ImportError):
 
 class OutputExistsError(ShanghaiInnovationError, FileExistsError):
     """An export's target folder is not empty and ``force`` was not given."""
+
+
+class ExportError(ShanghaiInnovationError, OSError):
+    """A release could not be written; the output folder was left as it was."""

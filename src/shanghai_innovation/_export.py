@@ -48,7 +48,7 @@ from typing import Any, Final
 import attrs
 
 from ._dataset import Dataset
-from ._errors import OutputExistsError, ShanghaiInnovationError
+from ._errors import ExportError, OutputExistsError, ShanghaiInnovationError
 from ._schema import SCHEMA_VERSION, table_specs
 
 __all__ = [
@@ -182,7 +182,8 @@ def export_release(
     Raises:
         OutputExistsError: the output is not an empty folder and ``force`` is false,
             or it is a file or a link (never replaced).
-        ShanghaiInnovationError: the files could not be written; output is untouched.
+        ExportError: the files could not be written; output is untouched.
+        ShanghaiInnovationError: a written file would not read back to the same records.
         ValueError: an unknown format name.
 
     """
@@ -204,7 +205,7 @@ def export_release(
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent))
     except OSError as exc:
         msg = f"{output}: cannot create the release folder ({exc.strerror or exc})"
-        raise ShanghaiInnovationError(msg) from None
+        raise ExportError(msg) from None
     try:
         for name in sorted(files):
             _write_file(staging / name, files[name])
@@ -213,7 +214,7 @@ def export_release(
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         msg = f"{output}: cannot write the release ({exc.strerror or exc})"
-        raise ShanghaiInnovationError(msg) from None
+        raise ExportError(msg) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
