@@ -539,7 +539,7 @@ def _draw_rankings(ax_r: Any, ds: Any) -> None:
         else:
             ax_r.plot([position.edition], [position.rank], "o", color="#8c8c8c", markersize=7)
             ax_r.annotate(
-                f"{position.rank}  {label} (no earlier place stated)",
+                f"{position.rank}  {label}\n     (no earlier place stated)",
                 (position.edition, position.rank),
                 textcoords="offset points",
                 xytext=(10, 0),
@@ -549,7 +549,7 @@ def _draw_rankings(ax_r: Any, ds: Any) -> None:
             worst = max(worst, position.rank)
     years = [p.edition for p in rankings] + [p.previous_year for p in rankings if p.previous_year]
     if years:
-        ax_r.set_xlim(min(years) - 1, max(years) + 5)
+        ax_r.set_xlim(min(years) - 1, max(years) + 6)
         ax_r.set_xticks(range(min(years), max(years) + 1))
     ax_r.set_ylim(worst + 1, 0)
     ax_r.set_ylabel("rank (1 is best)")
