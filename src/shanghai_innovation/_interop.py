@@ -101,7 +101,9 @@ def sql(query: str, dataset: Dataset | None = None) -> pa.Table:
 
     Quote table names that are SQL keywords: ``select * from "references"``.
 
-    >>> # sql("select m.id, e.name from metrics m join entities e on m.subject = e.id")
+    >>> sql("select m.id, e.name from metrics m join entities e on m.subject = e.id"
+    ...     " where m.id = 'rd-spending-2019'").to_pylist()
+    [{'id': 'rd-spending-2019', 'name': 'Shanghai'}]
 
     Raises:
         MissingExtraError: when DuckDB is not installed.

@@ -305,7 +305,9 @@ def convert(amount: Fraction | int | str, metric: Metric, to: Unit | str) -> Fra
     ``amount`` is in the other currency of the pair than ``to``; it is exact
     (an int, a :class:`~fractions.Fraction` or exact text like ``"1.5"``).
 
-    >>> # convert(1_500_000_000_000, si.lookup("rd-spending-2019"), to="USD")
+    >>> import shanghai_innovation as si
+    >>> convert(1_500_000_000_000, si.lookup("rd-spending-2019"), to="USD")
+    Fraction(224000000000, 1)
 
     Raises:
         ValueError: when the metric has no CNY/USD pair, or ``to`` is neither.
