@@ -537,6 +537,7 @@ def test_streak_first_year_fires_exactly_when_the_start_years_differ(
 TODAY = [
     ("growth-vs-baseline", "error", ("rd-spending-2019", "rd-spending-growth-2015-2019"), True),
     ("share-of-gdp", "error", ("rd-spending-2019",), True),
+    ("national-total", "error", ("rd-spending-2019",), True),
     ("exchange-rate", "info", ("rd-spending-2019",), False),
     ("count-vs-reference", "error", ("service-window-districts",), True),
     ("unverified-reference", "warning", ("2020-12-09-gii-clusters",), False),
