@@ -58,4 +58,4 @@ def test_reader_snippets_run_on_a_release(
         os.chdir(cwd)
     out = capsys.readouterr().out
     assert shown in out
-    assert "nearly" in out or index == 2
+    assert "nearly" in out or index != 0
