@@ -30,6 +30,7 @@ from shanghai_innovation import (
     Record,
     Streak,
 )
+from shanghai_innovation._audit import RULES
 
 from ._article import Paragraph, index, paragraphs
 from .conftest import DATA_DIR, SHARED_DIR
@@ -406,23 +407,7 @@ def test_errata() -> None:
     assert "about 152.5 billion yuan" == errata[0].likely
 
 
-AUDIT_RULES = {
-    "rank-movement",
-    "streak-first-year",
-    "mentions-agree",
-    "pledge-target-year",
-    "growth-vs-baseline",
-    "part-within-whole",
-    "event-in-period",
-    "event-before-publication",
-    "as-of-before-publication",
-    "share-of-gdp",
-    "national-total",
-    "exchange-rate",
-    "count-vs-reference",
-    "unverified-reference",
-    "textual-fault",
-}
+AUDIT_RULES = {rule.id for rule in RULES}
 
 
 def test_errata_name_only_known_rules() -> None:

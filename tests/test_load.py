@@ -12,93 +12,8 @@ from shanghai_innovation import _cli
 from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._load import read_directory
 
+from ._releases import INFO, TOML
 from .conftest import DATA_DIR
-
-#: A small, valid data folder: one record in most tables.
-MINIMAL = {
-    "sources": """
-[[sources]]
-id = "src"
-title = "A title"
-author = "An author"
-outlet = "An outlet"
-url = "https://example.org/a"
-published = 2020-12-31
-published_inferred = false
-language = "en"
-note = "A note."
-""",
-    "entities": """
-[[entities]]
-id = "city"
-name = "City"
-kind = "place"
-locator = "src#header/1"
-
-[[entities]]
-id = "index"
-name = "An index"
-kind = "ranking"
-locator = "src#header/1"
-""",
-    "metrics": """
-[[metrics]]
-id = "firms"
-subject = "city"
-measure = "Firms"
-quantity = { value = 16000, unit = "count", qualifier = "nearly" }
-as_of = "2020-11"
-locator = "src#introduction/5"
-
-[[metrics]]
-id = "share"
-subject = "city"
-measure = "A share"
-quantity = { value = "3.5", unit = "percent", qualifier = "at least" }
-period = { start = "2016", end = "2020", derived = true }
-locator = "src#introduction/6"
-""",
-    "events": """
-[[events]]
-id = "opening"
-date = "2020-01-09"
-title = "Opening"
-summary = "Something opened."
-locator = "src#highlights-of-2020/1"
-entities = ["city"]
-metrics = ["firms"]
-""",
-    "rankings": """
-[[rankings]]
-id = "rank-2020"
-ranking = "index"
-subject = "city"
-edition = 2020
-rank = 5
-out_of = { value = 100, unit = "count" }
-previous_rank = 8
-previous_year = 2016
-movement = 3
-locator = "src#introduction/7"
-""",
-    "references": """
-[[references]]
-id = "ref-one"
-statement = "A figure."
-confidence = "high"
-citation = { publisher = "A publisher", published = "2020-01" }
-""",
-    "errata": """
-[[errata]]
-id = "erratum-one"
-kind = "unverified"
-record = "rank-2020"
-field_name = "previous_rank"
-stated = "8"
-explanation = "Not confirmed."
-references = ["ref-one"]
-""",
-}
 
 
 @pytest.fixture
@@ -106,9 +21,9 @@ def minimal(tmp_path: Path) -> Path:
     """A valid minimal data folder, written fresh for each test."""
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "dataset.toml").write_bytes((DATA_DIR / "dataset.toml").read_bytes())
+    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
     for table in TABLES:
-        (folder / f"{table}.toml").write_text(MINIMAL.get(table, ""), encoding="utf-8")
+        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
     return folder
 
 
@@ -328,7 +243,7 @@ def test_record_that_is_not_a_table(minimal: Path) -> None:
 
 def test_bad_dataset_info(minimal: Path) -> None:
     """The dataset file is validated too (the version must be SemVer)."""
-    _replace(minimal, "dataset", 'version = "1.0.0"', 'version = "one"')
+    _replace(minimal, "dataset", 'version = "1.2.3"', 'version = "one"')
     (problem,) = _problems(minimal)
     assert problem.startswith("data/dataset.toml: field version:")
 
