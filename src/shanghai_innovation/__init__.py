@@ -1,7 +1,8 @@
 """A typed, audited, machine-readable record of one news article.
 
-SHINE (Shanghai Daily), Li Qian, "What the city has achieved in science
-and technology innovation", 2020-12-31: every fact as a typed record.
+The article: SHINE (Shanghai Daily), Li Qian, "What the city has achieved
+in science and technology innovation", 2020-12-31. Every fact it states
+is a typed record here.
 
 >>> import shanghai_innovation as si
 >>> ds = si.load()
