@@ -109,7 +109,10 @@ def format_example(value: Any) -> str:
     if isinstance(value, dt.date):
         return _literal(value.isoformat())
     if isinstance(value, list):
-        items = [_shorten(str(v), 4, 30) for v in value[:3]]
+        shown = value[:3]
+        # Share the word budget between the items, so no cell shows a long run.
+        per_item = max(1, MAX_EXAMPLE_WORDS // max(1, len(shown)) - 1)  # "…" counts too
+        items = [_shorten(str(v), per_item, 30) for v in shown]
         more = ", …" if len(value) > 3 else ""
         return _literal(
             "[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in items) + more + "]"

@@ -395,14 +395,23 @@ class First(Record):
 
 @attrs.frozen
 class Quote(Record):
-    """Words a named person is quoted as saying, verbatim."""
+    """Words a named person is quoted as saying, verbatim.
+
+    A quotation interrupted by its attribution ("...," he said. "...") is
+    kept as its separate passages, never joined into one made-up sentence.
+    """
 
     table: ClassVar[str] = "quotes"
 
     id: str = _id()
     speaker: str = _ref_id("Who said it.", "entities")
     role: str = field("The speaker's role as the article gives it.", validator=_text)
-    text: str = field("The quoted words, verbatim.", validator=_text)
+    passages: tuple[str, ...] = field(
+        "The quoted words, verbatim: each passage printed between quotation marks, in "
+        "order (the attribution between them, such as 'he said', is not part of it).",
+        validator=[_tuple_of(str, _text), _v.min_len(1)],
+        converter=as_tuple,
+    )
     locator: Locator = _locator()
     topics: tuple[Topic, ...] = _topics()
 

@@ -435,7 +435,7 @@ def _quote(draw: st.DrawFn, id: str, p: _Pools) -> Quote:
         id=id,
         speaker=_pick(draw, p.entities),
         role=draw(_TEXT),
-        text=draw(_LONG_TEXT),
+        passages=tuple(draw(st.lists(_LONG_TEXT, min_size=1, max_size=3, unique=True))),
         locator=_locator(draw, p.sources),
         topics=draw(_TOPICS),
     )
