@@ -532,6 +532,19 @@ def test_other_scheme_refused(url: str, capsys: pytest.CaptureFixture[str]) -> N
     check_cli(capsys, url, DOWNLOAD, "not allowed")
 
 
+def test_file_url_that_does_not_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file URL urllib cannot split is refused like a bad http URL, not a traceback."""
+    url = "file://[abc/release.zip"
+    check_error(_load_fails(url), si.DownloadError, OSError, url, "not a valid URL")
+    check_cli(capsys, url, DOWNLOAD, "not a valid URL")
+
+
+@pytest.mark.parametrize("source", ["file:///tmp/rel%00ease.zip", "rel\x00ease.zip"])
+def test_path_holding_a_null_character(source: str) -> None:
+    """A path (or file URL) with a NUL in it is named as such, not a ValueError traceback."""
+    check_error(_load_fails(source), si.ReleaseError, ValueError, "rel", "null character")
+
+
 def test_http_error_status(server: Server, tmp_path: Path) -> None:
     """A 404 is a download error naming the status."""
     check_error(

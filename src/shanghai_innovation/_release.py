@@ -159,7 +159,10 @@ def _open_source(
 
 
 def _file_url_path(url: str) -> Path:
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as exc:
+        raise DownloadError(f"{url}: not a valid URL ({exc})") from None
     if parts.netloc not in {"", "localhost"}:
         msg = f"{url}: a file URL must name this machine (no host, or localhost)"
         raise DownloadError(msg)
@@ -171,6 +174,8 @@ def _file_url_path(url: str) -> Path:
 def _open_path(
     path: Path, label: str, reader: Callable[[Path, str], _Opened], max_bytes: int
 ) -> _Opened:
+    if "\x00" in str(path):
+        raise ReleaseError(f"{label!r}: a null character in the path")
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
