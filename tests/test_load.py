@@ -140,6 +140,14 @@ def test_minimal_folder_loads(minimal: Path) -> None:
             id="rank-zero",
         ),
         pytest.param(
+            "rankings",
+            "edition = 2020",
+            "edition = 0",
+            "data/rankings.toml: record 'rank-2020': field edition: "
+            "'edition' must be a year from 1 to 9999: 0",
+            id="edition-not-a-year",
+        ),
+        pytest.param(
             "metrics",
             'period = { start = "2016", end = "2020"',
             'period = { start = "2021", end = "2020"',
@@ -193,6 +201,20 @@ def test_each_fault_gives_one_located_line(
     """A planted fault is reported as exactly one line naming file, record and field."""
     _replace(minimal, table, old, new)
     assert (expected,) == _problems(minimal)
+
+
+def test_streak_year_out_of_range_is_refused() -> None:
+    """A streak's latest year must be a year a PartialDate can hold (the timeline uses it)."""
+    with pytest.raises(ValueError, match="'latest_year' must be a year from 1 to 9999: 12020"):
+        si.Streak(
+            id="s",
+            subject="city",
+            honour="An honour",
+            ranking="index",
+            length=3,
+            latest_year=12020,
+            locator=si.Locator("src", si.Section.INTRODUCTION, 1),
+        )
 
 
 def test_every_problem_is_reported_together(minimal: Path) -> None:

@@ -139,6 +139,13 @@ def _opt(kind: Any, description: str, **kwargs: Any) -> Any:
     return field(description, default=None, validator=_v.optional(_v.instance_of(kind)), **kwargs)
 
 
+def _year(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # The index dates rankings and streaks by these years (as a PartialDate).
+    if not 1 <= value <= 9999:
+        msg = f"'{attribute.name}' must be a year from 1 to 9999: {value}"
+        raise ValueError(msg)
+
+
 def _quantity_unit(*units: Unit) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and value.unit not in units:
@@ -292,7 +299,9 @@ class RankingPosition(Record):
     id: str = _id()
     ranking: str = _ref_id("The ranking or index.", "entities")
     subject: str = _ref_id("Who is ranked.", "entities")
-    edition: int = field("Edition (year) of the ranking.", validator=_v.instance_of(int))
+    edition: int = field(
+        "Edition (year) of the ranking.", validator=[_v.instance_of(int), _year]
+    )
     rank: int = field(
         "Place held (1 is best).", validator=[_v.instance_of(int), _v.ge(1)], unit="rank"
     )
@@ -342,7 +351,7 @@ class Streak(Record):
         unit="years",
     )
     latest_year: int = field(
-        "The year the streak reached that length.", validator=_v.instance_of(int)
+        "The year the streak reached that length.", validator=[_v.instance_of(int), _year]
     )
     locator: Locator = _locator()
     references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
