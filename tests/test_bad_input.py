@@ -313,6 +313,20 @@ def test_schema_version_from_the_future(release: Path, capsys: pytest.CaptureFix
     check_cli(capsys, release, RELEASE, "schema version 2.0.0 is newer")
 
 
+@pytest.mark.parametrize(
+    "version", ["\u00b2.0.0", "1.\u00b9.0", "1.0.\u2460", "9" * 5000 + ".0.0"]
+)
+def test_schema_version_with_digit_like_characters(
+    release: Path, capsys: pytest.CaptureFixture[str], version: str
+) -> None:
+    """A schema version int() cannot read (digit-like characters, 5000 digits) is refused."""
+    edit_package(release, lambda p: p.update({"shanghai_innovation:schema_version": version}))
+    check_error(
+        _load_fails(release), si.ReleaseError, ValueError, "datapackage.json", "MAJOR.MINOR.PATCH"
+    )
+    check_cli(capsys, release, RELEASE, "not MAJOR.MINOR.PATCH")
+
+
 # --- zips ------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Final
 
 from ._convert import CONVERTER, describe_error, structure_record
@@ -100,11 +101,8 @@ def check_schema_version(found: object, label: str) -> None:
         ReleaseError: naming the file and both versions.
 
     """
-    if (
-        not isinstance(found, str)
-        or not all(p.isdigit() for p in found.split("."))
-        or (found.count(".") != 2)
-    ):
+    # ASCII digits only (str.isdigit() also takes "²"), and few enough for int().
+    if not isinstance(found, str) or not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,9}){2}", found):
         msg = f"{label}: schema version {found!r} is not MAJOR.MINOR.PATCH"
         raise ReleaseError(msg)
     ours = int(SCHEMA_VERSION.split(".")[0])
