@@ -148,6 +148,30 @@ def test_minimal_folder_loads(minimal: Path) -> None:
             id="edition-not-a-year",
         ),
         pytest.param(
+            "rankings",
+            "previous_rank = 8",
+            "previous_rank = 99999999999999999999",
+            "data/rankings.toml: record 'rank-2020': field previous_rank: "
+            "expected a whole number that fits in 64 bits, got 99999999999999999999",
+            id="int-beyond-64-bits",
+        ),
+        pytest.param(
+            "metrics",
+            'locator = "src#introduction/5"',
+            'locator = "src#introduction/99999999999999999999"',
+            "data/metrics.toml: record 'firms': field locator: "
+            "paragraph does not fit in 64 bits: 99999999999999999999",
+            id="paragraph-beyond-64-bits",
+        ),
+        pytest.param(
+            "metrics",
+            "value = 16000,",
+            'value = "1' + "0" * 400 + '",',
+            "data/metrics.toml: record 'firms': field quantity.value: "
+            "too large a number to export (over 1.8e308)",
+            id="number-beyond-float-range",
+        ),
+        pytest.param(
             "metrics",
             'period = { start = "2016", end = "2020"',
             'period = { start = "2021", end = "2020"',

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from fractions import Fraction
 from typing import Any, Final
 
@@ -31,6 +32,9 @@ from ._vocab import Section
 __all__ = ["CONVERTER", "describe_error", "make_converter", "structure_record"]
 
 _NAMED: Final = re.compile(r"'(\w+)' must ")
+# Exports store whole numbers as 64-bit integers and numbers as 64-bit floats.
+_INT64: Final = range(-(2**63), 2**63)
+_FLOAT_MAX: Final = Fraction(sys.float_info.max)
 _LOCATOR: Final = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)#([a-z0-9-]+)/([1-9]\d*)")
 
 
@@ -42,7 +46,11 @@ def _structure_locator(value: Any, _: type) -> Locator:
     if match is None:
         msg = f"not a locator (source#section/paragraph): {value!r}"
         raise ValueError(msg)
-    return Locator(match[1], Section(match[2]), int(match[3]))
+    paragraph = int(match[3])
+    if paragraph not in _INT64:
+        msg = f"paragraph does not fit in 64 bits: {paragraph}"
+        raise ValueError(msg)
+    return Locator(match[1], Section(match[2]), paragraph)
 
 
 def _structure_date(value: Any, _: type) -> dt.date:
@@ -76,7 +84,18 @@ def _strict_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"expected a whole number, got {type(value).__name__}"
         raise TypeError(msg)
+    if value not in _INT64:
+        msg = f"expected a whole number that fits in 64 bits, got {value}"
+        raise ValueError(msg)
     return value
+
+
+def _structure_fraction(value: Any, _: type) -> Fraction:
+    number = parse_fraction(value)
+    if abs(number) > _FLOAT_MAX:
+        msg = "too large a number to export (over 1.8e308)"
+        raise ValueError(msg)
+    return number
 
 
 def _strict_bool(value: Any, _: type) -> bool:
@@ -92,7 +111,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(bool, _strict_bool)
-    conv.register_structure_hook(Fraction, lambda v, _: parse_fraction(v))
+    conv.register_structure_hook(Fraction, _structure_fraction)
     conv.register_unstructure_hook(Fraction, format_fraction)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
