@@ -302,6 +302,24 @@ def test_checksums_not_utf8(release: Path) -> None:
     check_error(_load_fails(release), si.ReleaseError, ValueError, "SHA256SUMS", "UTF-8")
 
 
+@pytest.mark.parametrize("name", ["SHA256SUMS", "metrics.csv", "datapackage.json"])
+def test_unreadable_file_is_named(
+    release: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A file that cannot be read is named in the message, not just its release folder."""
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(si.ShanghaiInnovationError) as exc_info:
+        si.verify(release)
+    check_error(exc_info, si.ReleaseError, ValueError, f"release/{name}", "Permission denied")
+
+
 # --- versions --------------------------------------------------------------------------
 
 
@@ -313,9 +331,7 @@ def test_schema_version_from_the_future(release: Path, capsys: pytest.CaptureFix
     check_cli(capsys, release, RELEASE, "schema version 2.0.0 is newer")
 
 
-@pytest.mark.parametrize(
-    "version", ["\u00b2.0.0", "1.\u00b9.0", "1.0.\u2460", "9" * 5000 + ".0.0"]
-)
+@pytest.mark.parametrize("version", ["\u00b2.0.0", "1.\u00b9.0", "1.0.\u2460", "9" * 5000 + ".0.0"])
 def test_schema_version_with_digit_like_characters(
     release: Path, capsys: pytest.CaptureFixture[str], version: str
 ) -> None:

@@ -464,7 +464,7 @@ def _read_folder(root: Path, label: str, *, max_bytes: int, thorough: bool) -> _
         raise ReleaseError(f"{label}: no {PACKAGE_FILE}; not a release")
     if CHECKSUMS_FILE not in files:
         raise ReleaseError(f"{label}: no {CHECKSUMS_FILE}; not a release")
-    sums = _parse_checksums(_read_small(files[CHECKSUMS_FILE], label), label)
+    sums = _parse_checksums(_read_small(files[CHECKSUMS_FILE], f"{label}/{CHECKSUMS_FILE}"), label)
     digests = _check_sums(files, sums, label)
     package = _read_package(files[PACKAGE_FILE], label)
     where = f"{label}/{PACKAGE_FILE}"
@@ -538,12 +538,14 @@ def _check_regenerated(
         name = f"{spec.name}.csv"
         if name in listed:
             expected = csv_bytes(spec, dataset.table(spec.name))
-            _same_bytes(expected, _read_small(root / name, label), f"{label}/{name}", "CSV")
+            where = f"{label}/{name}"
+            _same_bytes(expected, _read_small(root / name, where), where, "CSV")
     name = json_file_name(dataset)
     if name in listed:
         expected = dataset_to_json(dataset)
-        _same_bytes(expected, _read_small(root / name, label), f"{label}/{name}", "JSON")
-    data = {n: _read_small(root / n, label) for n in listed}
+        where = f"{label}/{name}"
+        _same_bytes(expected, _read_small(root / name, where), where, "JSON")
+    data = {n: _read_small(root / n, f"{label}/{n}") for n in listed}
     try:
         regenerated = json.loads(json.dumps(build_datapackage(dataset, data)))
     except ValueError as exc:
