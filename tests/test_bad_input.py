@@ -585,6 +585,25 @@ def test_http_error_status(server: Server, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("kind", ["404", "redirect"])
+def test_failed_download_leaves_no_socket_open(server: Server, kind: str) -> None:
+    """The DownloadError raised for an HTTP error or a refused redirect holds no open socket."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("needs /proc/self/fd")
+    if kind == "404":
+        url = server.url("/nothing.zip")
+    else:
+        url = server.redirect("/moved.zip", "ftp://127.0.0.1/release.zip")
+    before = len(list(fds.iterdir()))
+    with pytest.raises(si.DownloadError) as exc_info:
+        _fetch.download(url, io.BytesIO(), max_bytes=1000, timeout=5)
+    deadline = time.monotonic() + 5  # the server's side of the connection closes on its own
+    while len(list(fds.iterdir())) > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert before == len(list(fds.iterdir())), exc_info.value
+
+
 # --- end to end ------------------------------------------------------------------------
 
 

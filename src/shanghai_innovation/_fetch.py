@@ -159,7 +159,11 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     ) -> Any:
         location = headers.get("location") or headers.get("uri")
         if location is not None:
-            self._check(req, location)
+            try:
+                self._check(req, location)
+            except DownloadError:
+                fp.close()  # the refused response's socket
+                raise
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
@@ -251,6 +255,8 @@ def download(url: str, sink: IO[bytes], *, max_bytes: int, timeout: float) -> in
         except DownloadError:
             raise
         except (OSError, http.client.HTTPException, ValueError) as exc:
+            if isinstance(exc, urllib.error.HTTPError):
+                exc.close()  # it holds the response, and so the socket, open
             if watchdog.timed_out():
                 msg = f"{url}: timed out (the download took over {seconds:g} s)"
                 raise DownloadError(msg) from None
