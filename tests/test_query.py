@@ -450,6 +450,12 @@ def test_search_limit_keeps_the_best() -> None:
     assert ds.search("shanghai")[:3] == ds.search("shanghai", limit=3)
 
 
+def test_search_refuses_a_negative_limit() -> None:
+    """A negative limit is a ValueError, not the matches minus the last few."""
+    with pytest.raises(ValueError, match="limit"):
+        si.load().search("shanghai", limit=-1)
+
+
 # related
 
 

@@ -256,7 +256,7 @@ class Dataset:
         Order: score descending, then table order, then id.
 
         Raises:
-            ValueError: when the text is empty once folded.
+            ValueError: when the text is empty once folded, or ``limit`` is negative.
 
         """
         from ._query import search  # noqa: PLC0415 - loaded on first query

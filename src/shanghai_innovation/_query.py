@@ -249,6 +249,9 @@ def search(
     if not query:
         msg = "search text is empty"
         raise ValueError(msg)
+    if limit is not None and limit < 0:
+        msg = f"limit must be 0 or more, got {limit}"
+        raise ValueError(msg)
     words = re.compile(rf"(?<!\w){re.escape(query)}(?!\w)")
     matches: list[Match] = []
     for record, fields in index.texts():
