@@ -29,6 +29,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ._archive import _one_line as _first_line
 from ._arrow import arrow_schema, to_arrow
 from ._dataset import DatasetInfo
 from ._errors import ReleaseError
@@ -72,11 +73,6 @@ def write_parquet(
 ) -> None:
     """Write a table's records to a Parquet file with its schema and metadata."""
     path.write_bytes(parquet_bytes(spec, records, info))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_parquet(spec: TableSpec, path: Path, label: str | None = None) -> list[Record]:

@@ -48,7 +48,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._archive import DEFAULT_MAX_BYTES, check_member_name, extract_zip
+from ._archive import DEFAULT_MAX_BYTES, _one_line, check_member_name, extract_zip
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._errors import DownloadError, IntegrityError, ReleaseError, UnsafeArchiveError
 from ._fetch import DEFAULT_TIMEOUT, fetch
@@ -286,12 +286,9 @@ def _check_sums(files: Mapping[str, Path], sums: Mapping[str, str], label: str) 
     return digests
 
 
-def _reject_constant(name: str) -> Any:
-    msg = f"{name} is not allowed"
-    raise ValueError(msg)
-
-
 def _read_package(path: Path, label: str) -> dict[str, Any]:
+    from ._json import _reject_constant  # noqa: PLC0415 - cattrs on first use
+
     where = f"{label}/{PACKAGE_FILE}"
     data = _read_small(path, where)
     try:
@@ -388,11 +385,6 @@ def _info(package: Mapping[str, Any], label: str) -> DatasetInfo:
         line = (describe_error(exc) or [str(exc)])[0]
         raise ReleaseError(f"{where}: dataset description: {line}") from None
     return info
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _guard(where: str, read: Callable[[], Any]) -> Any:
