@@ -203,6 +203,14 @@ def test_minimal_folder_loads(minimal: Path) -> None:
             id="erratum-unknown-field",
         ),
         pytest.param(
+            "errata",
+            'field_name = "previous_rank"',
+            'field_name = "out_of.valeu"',
+            "data/errata.toml: record 'erratum-one': field field_name: "
+            "rankings records have no field 'out_of.valeu'",
+            id="erratum-unknown-subfield",
+        ),
+        pytest.param(
             "rankings",
             "movement = 3",
             'movement = "3"',
@@ -225,6 +233,12 @@ def test_each_fault_gives_one_located_line(
     """A planted fault is reported as exactly one line naming file, record and field."""
     _replace(minimal, table, old, new)
     assert (expected,) == _problems(minimal)
+
+
+def test_erratum_may_name_a_subfield(minimal: Path) -> None:
+    """A dotted field name that exists (a quantity's value) is accepted."""
+    _replace(minimal, "errata", 'field_name = "previous_rank"', 'field_name = "out_of.value"')
+    assert "out_of.value" == read_directory(minimal, "data").errata[0].field_name
 
 
 def test_streak_year_out_of_range_is_refused() -> None:

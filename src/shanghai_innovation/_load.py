@@ -7,8 +7,11 @@ the data file, the record id and the field.
 
 from __future__ import annotations
 
+import functools
 import threading
 import tomllib
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -82,8 +85,22 @@ def _read_table(
     return records
 
 
-def _field_names(cls: type[Record]) -> set[str]:
-    return {f.name for f in attrs.fields(cast(Any, cls))}
+@functools.cache
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _has_field(cls: type[Any], dotted: str) -> bool:
+    """Whether a field path (``quantity`` or ``quantity.value``) exists on a record type."""
+    current: Any = cls
+    for name in dotted.split("."):
+        if not attrs.has(current) or name not in attrs.fields_dict(current):
+            return False
+        hint = _hints(current)[name]
+        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+        current = args[0] if union and len(args) == 1 else hint
+    return True
 
 
 def _reference_fields(cls: type[Record]) -> Iterable[tuple[str, str]]:
@@ -129,7 +146,7 @@ def _check_erratum(record: Erratum, owner: Mapping[str, str], where: str) -> lis
     target_table = owner.get(record.record)
     if target_table is None:
         return [f"{where}: field record: no record {record.record!r}"]
-    if record.field_name.split(".")[0] not in _field_names(_TYPES[target_table]):
+    if not _has_field(_TYPES[target_table], record.field_name):
         return [
             f"{where}: field field_name: {target_table} records have no "
             f"field {record.field_name!r}"
