@@ -19,6 +19,7 @@ from shanghai_innovation import (
     Erratum,
     ErratumKind,
     PartialDate,
+    Period,
     Qualifier,
     Quantity,
     RankingPosition,
@@ -30,6 +31,7 @@ from shanghai_innovation._audit import (
     RULES,
     Finding,
     Severity,
+    _article_periods,
     _exceeds,
     _overlap,
     _plausible,
@@ -628,3 +630,16 @@ def test_errata_cite_only_registered_rules(real: Dataset) -> None:
     """Every rule id an erratum of the bundled data lists is a rule of the audit."""
     known = {rule.id for rule in RULES}
     assert [] == [(e.id, r) for e in real.errata for r in e.rules if r not in known]
+
+
+def test_article_period_is_the_widest_derived_span_containing_publication(real: Dataset) -> None:
+    """Of two derived spans containing the publication date, the wider one is the article's."""
+    narrow = Period(PartialDate(2018), PartialDate(2020), derived=True, derivation="planted")
+    wide = Period(PartialDate(2019), PartialDate(2025), derived=True, derivation="planted")
+    ds = replace(real, "rd-spending-share-of-gdp", period=narrow)
+    ds = replace(ds, "planning-horizon", period=wide)
+    ((period, metric),) = _article_periods(ds).values()
+    assert (wide, "planning-horizon") == (period, metric)
+    # The real data: the past five years, 2016-2020 (the next five start after publication).
+    ((period, _),) = _article_periods(real).values()
+    assert "2016/2020" == str(period)

@@ -569,13 +569,15 @@ def _article_periods(dataset: Dataset) -> dict[str, tuple[Period, str]]:
         if not m.period.contains(published):
             continue
         known = periods.get(source)
-        first, last = m.period.span
-        if known is None or (first, -last.toordinal()) < (
-            known[0].span[0],
-            -known[0].span[1].toordinal(),
-        ):
-            periods[source] = (m.period, m.id)
+        if known is None or _width(m.period) > _width(known[0]):
+            periods[source] = (m.period, m.id)  # the first of equally wide spans wins
     return periods
+
+
+def _width(period: Period) -> int:
+    """How many days a period covers."""
+    first, last = period.span
+    return (last - first).days + 1
 
 
 @_rule(
