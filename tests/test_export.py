@@ -514,3 +514,20 @@ def test_current_folder_is_never_replaced(
     with pytest.raises(si.OutputExistsError, match="current folder"):
         export_release(dataset, tmp_path, force=True)
     assert ["work"] == [p.name for p in tmp_path.iterdir()]
+
+
+@pytest.mark.parametrize("under", ["", "sub"], ids=["the-link", "inside-it"])
+def test_output_through_a_symlink_loop_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], under: str
+) -> None:
+    """An output path through a link to itself is the library's error, not a RuntimeError."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    out = loop / under if under else loop
+    code = _cli.main(["export", "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code in {10, 12}, err
+    assert 1 == len(err.splitlines()), err
+    assert err.startswith(f"shanghai-innovation: error: {out}: "), err
+    assert loop.is_symlink()
+    assert ["loop"] == [p.name for p in tmp_path.iterdir()]

@@ -189,7 +189,12 @@ def export_release(
     """
     started = time.perf_counter()
     output = Path(output)
-    if Path.cwd().resolve().is_relative_to(output.resolve()):
+    try:
+        holds_cwd = Path.cwd().resolve().is_relative_to(output.resolve())
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python 3.11, 3.12)
+        msg = f"{output}: cannot resolve the path ({getattr(exc, 'strerror', None) or exc})"
+        raise ExportError(msg) from None
+    if holds_cwd:
         msg = f"{output}: is the current folder or holds it; refusing to replace it"
         raise OutputExistsError(msg)
     if output.is_symlink() or (output.exists() and not output.is_dir()):
