@@ -400,6 +400,23 @@ def test_zip_with_duplicate_member(release: Path, tmp_path: Path) -> None:
     check_error(_load_fails(archive), si.UnsafeArchiveError, ValueError, "duplicate")
 
 
+def test_folder_with_an_unreadable_subfolder(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subfolder that cannot be listed is an error, not silently left out of the inventory."""
+    (release / "extra").mkdir()
+    (release / "extra" / "notes.txt").write_text("not listed anywhere")
+    scandir = os.scandir
+
+    def refuse(path: Any = ".") -> Any:
+        if Path(path).name == "extra":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "cannot list", "Permission")
+
+
 def test_folder_with_symlink(release: Path, tmp_path: Path) -> None:
     """A release folder holding a symbolic link is refused."""
     (release / "link").symlink_to(tmp_path)

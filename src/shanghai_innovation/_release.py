@@ -200,12 +200,17 @@ def _open_zip(
 # --- checking every byte -----------------------------------------------------
 
 
+def _raise(exc: OSError) -> None:
+    """os.walk's onerror: a folder that cannot be listed is an error, never skipped."""
+    raise exc
+
+
 def _inventory(root: Path, label: str, max_bytes: int) -> dict[str, Path]:
     """Every file under root by its relative name; links and odd files are refused."""
     files: dict[str, Path] = {}
     total = 0
     try:
-        for folder, dirs, names in os.walk(root, followlinks=False):
+        for folder, dirs, names in os.walk(root, onerror=_raise, followlinks=False):
             here = Path(folder)
             for name in sorted(dirs + names):
                 path = here / name
