@@ -586,6 +586,13 @@ def test_file_url_that_does_not_parse(capsys: pytest.CaptureFixture[str]) -> Non
     check_cli(capsys, url, DOWNLOAD, "not a valid URL")
 
 
+@pytest.mark.parametrize("url", ["file://", "file://localhost"])
+def test_file_url_without_a_path(release: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """A file URL naming no file is refused, not read as the current folder."""
+    monkeypatch.chdir(release)
+    check_error(_load_fails(url), si.DownloadError, OSError, url, "names no file")
+
+
 @pytest.mark.parametrize("source", ["file:///tmp/rel%00ease.zip", "rel\x00ease.zip"])
 def test_path_holding_a_null_character(source: str) -> None:
     """A path (or file URL) with a NUL in it is named as such, not a ValueError traceback."""

@@ -168,6 +168,8 @@ def _file_url_path(url: str) -> Path:
         raise DownloadError(msg)
     if parts.query or parts.fragment:
         raise DownloadError(f"{url}: a file URL takes no query or fragment")
+    if not parts.path:
+        raise DownloadError(f"{url}: the file URL names no file")
     return Path(urllib.request.url2pathname(parts.path))
 
 
