@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
-from shanghai_innovation._index import reference_fields, searched_fields, when
+from shanghai_innovation._index import searched_fields, when
+from shanghai_innovation._records import reference_fields
 from shanghai_innovation.testing import datasets, partial_dates
 
 SOURCE = si.Source(
@@ -78,7 +79,7 @@ def naive_mentions(ds: si.Dataset, ids: set[str]) -> list[si.Record]:
     found = []
     for record in ds.records():
         targets: set[str] = set()
-        for name in reference_fields(type(record)):
+        for name, _ in reference_fields(type(record)):
             value = getattr(record, name)
             targets.update(value if isinstance(value, tuple) else {value} - {None})
         if isinstance(record, si.Erratum):

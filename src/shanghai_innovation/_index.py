@@ -49,6 +49,7 @@ from ._records import (
     Reference,
     Source,
     Streak,
+    reference_fields,
 )
 from ._values import PartialDate, Period
 
@@ -59,7 +60,6 @@ __all__ = [
     "Index",
     "fold",
     "gc_paused",
-    "reference_fields",
     "searched_fields",
     "texts",
     "timeline_key",
@@ -127,7 +127,7 @@ def timeline_key(date: PartialDate | Period) -> PartialDate:
 
 def _references(record: Record) -> Iterator[str]:
     """Every id a record points at: reference fields, and an erratum's record."""
-    for name in reference_fields(type(record)):
+    for name, _ in reference_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, tuple):
             yield from value
@@ -137,20 +137,7 @@ def _references(record: Record) -> Iterator[str]:
         yield record.record
 
 
-_REFERENCE_FIELDS: Final[dict[type[Record], tuple[str, ...]]] = {}
 _SEARCHED_FIELDS: Final[dict[type[Record], tuple[str, ...]]] = {}
-
-
-def reference_fields(cls: type[Record]) -> tuple[str, ...]:
-    """Names of a record type's fields that hold ids of other records."""
-    names = _REFERENCE_FIELDS.get(cls)
-    if names is None:
-        names = _REFERENCE_FIELDS[cls] = tuple(
-            f.name
-            for f in attrs.fields(cls)  # type: ignore[arg-type]
-            if f.metadata.get("references") is not None
-        )
-    return names
 
 
 def searched_fields(cls: type[Record]) -> tuple[str, ...]:

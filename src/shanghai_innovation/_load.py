@@ -12,18 +12,18 @@ import threading
 import tomllib
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
 from ._convert import CONVERTER, describe_error, structure_record
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._errors import DataError
-from ._records import RECORD_TYPES, Erratum, Record
+from ._records import RECORD_TYPES, Erratum, Record, reference_fields
 
 __all__ = ["INFO_FILE", "check_references", "load", "read_directory"]
 
@@ -103,13 +103,6 @@ def _has_field(cls: type[Any], dotted: str) -> bool:
     return True
 
 
-def _reference_fields(cls: type[Record]) -> Iterable[tuple[str, str]]:
-    for field in attrs.fields(cast(Any, cls)):
-        target = field.metadata.get("references")
-        if target is not None:
-            yield field.name, target
-
-
 def check_references(dataset: Dataset, label: str = "data") -> list[str]:
     """Every problem with ids and references across tables, one line each."""
     problems: list[str] = []
@@ -126,7 +119,7 @@ def check_references(dataset: Dataset, label: str = "data") -> list[str]:
             owner.setdefault(record.id, table)
             ids[table].add(record.id)
     for table, records in dataset.tables():
-        refs = list(_reference_fields(type(records[0]))) if records else []
+        refs = reference_fields(type(records[0])) if records else ()
         for record in records:
             where = f"{label}/{table}.toml: record {record.id!r}"
             for name, target in refs:

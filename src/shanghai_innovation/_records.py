@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import attrs
 
@@ -42,6 +42,7 @@ __all__ = [
     "Reference",
     "Source",
     "Streak",
+    "reference_fields",
 ]
 
 _v = attrs.validators
@@ -485,6 +486,25 @@ class Erratum(Record):
     likely: str | None = _opt(
         str, "What was probably meant, when a reference says (never substituted)."
     )
+
+
+_REFERENCE_FIELDS: dict[type[Record], tuple[tuple[str, str], ...]] = {}
+
+
+def reference_fields(cls: type[Record]) -> tuple[tuple[str, str], ...]:
+    """``(field name, table)`` for each field of a record type holding ids of other records.
+
+    Read from the fields' ``references`` metadata, the one place that says so;
+    worked out once per class.
+    """
+    found = _REFERENCE_FIELDS.get(cls)
+    if found is None:
+        found = _REFERENCE_FIELDS[cls] = tuple(
+            (f.name, f.metadata["references"])
+            for f in attrs.fields(cast(Any, cls))
+            if f.metadata.get("references") is not None
+        )
+    return found
 
 
 #: Every record type, in table order.
