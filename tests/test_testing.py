@@ -98,6 +98,15 @@ def test_generated_errata_acknowledge_only_real_rules(erratum: si.Erratum) -> No
     assert set(erratum.rules) <= {rule.id for rule in RULES}
 
 
+def _python(code: str) -> str:
+    """Run code in a fresh interpreter; it must succeed. Returns its stripped output."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert 0 == result.returncode, result.stderr
+    return result.stdout.strip()
+
+
 def test_entry_point_registers_strategies_downstream() -> None:
     """A fresh interpreter gets the strategies through the hypothesis entry point alone."""
     code = (
@@ -107,11 +116,7 @@ def test_entry_point_registers_strategies_downstream() -> None:
         "assert isinstance(m, Metric), m\n"
         "print('ok')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert 0 == result.returncode, result.stderr
-    assert "ok" == result.stdout.strip()
+    assert "ok" == _python(code)
 
 
 def test_importing_the_package_does_not_import_hypothesis() -> None:
@@ -120,11 +125,7 @@ def test_importing_the_package_does_not_import_hypothesis() -> None:
         "import sys, shanghai_innovation\n"
         "print('hypothesis' in sys.modules, 'shanghai_innovation.testing' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert 0 == result.returncode, result.stderr
-    assert "False False" == result.stdout.strip()
+    assert "False False" == _python(code)
 
 
 def test_importing_the_strategies_before_hypothesis_works() -> None:
@@ -136,8 +137,4 @@ def test_importing_the_strategies_before_hypothesis_works() -> None:
         "assert isinstance(st.from_type(Streak).example(), Streak)\n"
         "print('ok')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert 0 == result.returncode, result.stderr
-    assert "ok" == result.stdout.strip()
+    assert "ok" == _python(code)
