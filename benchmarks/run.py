@@ -164,7 +164,7 @@ def arrow_paths(records: list[Any]) -> dict[str, Any]:
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    from shanghai_innovation._arrow import arrow_schema, from_arrow, to_arrow  # noqa: PLC0415
+    from shanghai_innovation._formats.arrow import arrow_schema, from_arrow, to_arrow  # noqa: PLC0415
     from shanghai_innovation._schema import table_spec  # noqa: PLC0415
 
     spec = table_spec("metrics")

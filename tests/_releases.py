@@ -17,8 +17,8 @@ from typing import Any
 
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
-from shanghai_innovation._export import export_release
 from shanghai_innovation._load import read_directory
+from shanghai_innovation._release.export import export_release
 
 #: The dataset's package name, hence the JSON file's stem.
 NAME = "si-test"

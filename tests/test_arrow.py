@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 
 import shanghai_innovation as si
-from shanghai_innovation._arrow import (
+from shanghai_innovation._convert import describe_error
+from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._formats.arrow import (
     _column_array,
     _fast_from_arrow,
     _slow_from_arrow,
@@ -18,8 +20,6 @@ from shanghai_innovation._arrow import (
     from_arrow,
     to_arrow,
 )
-from shanghai_innovation._convert import describe_error
-from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._schema import table_spec, table_specs
 from shanghai_innovation.testing import datasets
 

@@ -31,14 +31,22 @@ from shanghai_innovation._audit import (
     RULES,
     Finding,
     Severity,
-    _article_periods,
-    _exceeds,
-    _overlap,
-    _plausible,
     check,
     exit_status,
     findings_to_json,
     findings_to_text,
+)
+from shanghai_innovation._audit import (
+    article_periods as _article_periods,
+)
+from shanghai_innovation._audit import (
+    exceeds as _exceeds,
+)
+from shanghai_innovation._audit import (
+    overlap as _overlap,
+)
+from shanghai_innovation._audit import (
+    plausible as _plausible,
 )
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load

@@ -22,9 +22,11 @@ from typing import Any
 import pytest
 
 import shanghai_innovation as si
-from shanghai_innovation import _archive, _cli, _fetch
-from shanghai_innovation._csv import read_csv
-from shanghai_innovation._release import load_release
+from shanghai_innovation import _cli
+from shanghai_innovation._formats.csv import read_csv
+from shanghai_innovation._release import archive as _archive
+from shanghai_innovation._release import fetch as _fetch
+from shanghai_innovation._release.reader import load_release
 from shanghai_innovation._schema import table_spec
 
 from ._releases import (

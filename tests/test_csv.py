@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 
 import shanghai_innovation as si
-from shanghai_innovation._csv import cell_text, csv_bytes, read_csv, write_csv
+from shanghai_innovation._formats.csv import cell_text, csv_bytes, read_csv, write_csv
 from shanghai_innovation._schema import TableSpec, table_spec, table_specs
 from shanghai_innovation.testing import datasets
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import shanghai_innovation as si
-from shanghai_innovation._datapackage import DATAPACKAGE_PROFILE, build_datapackage
-from shanghai_innovation._export import export_release, release_files
-from shanghai_innovation._json import content_fingerprint
+from shanghai_innovation._formats.datapackage import DATAPACKAGE_PROFILE, build_datapackage
+from shanghai_innovation._formats.json import content_fingerprint
+from shanghai_innovation._release.export import export_release, release_files
 from shanghai_innovation._schema import SCHEMA_VERSION, table_specs
 
 SPECS = table_specs()

@@ -10,8 +10,8 @@ import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli
-from shanghai_innovation._diff import Change, FieldChange, diff_datasets, diff_releases
-from shanghai_innovation._export import export_release
+from shanghai_innovation._release.diff import Change, FieldChange, diff_datasets, diff_releases
+from shanghai_innovation._release.export import export_release
 
 PLANT = "Planted: "
 
@@ -112,7 +112,7 @@ def test_json_has_every_table_and_is_stable(dataset: si.Dataset, planted: Path) 
 
 def test_diff_of_two_releases(dataset: si.Dataset, planted: Path, tmp_path: Path) -> None:
     """diff_releases loads both release folders and reports the planted change."""
-    pytest.importorskip("shanghai_innovation._release")
+    pytest.importorskip("shanghai_innovation._release.reader")
     export_release(dataset, tmp_path / "old")
     export_release(si.load(planted), tmp_path / "new")
     diff = diff_releases(tmp_path / "old", tmp_path / "new")
@@ -123,7 +123,7 @@ def test_cli_diff_json(
     dataset: si.Dataset, planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`shanghai-innovation diff OLD NEW --json` prints the diff as JSON and exits 0."""
-    pytest.importorskip("shanghai_innovation._release")
+    pytest.importorskip("shanghai_innovation._release.reader")
     export_release(dataset, tmp_path / "old")
     export_release(si.load(planted), tmp_path / "new")
     code = _cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--json"])

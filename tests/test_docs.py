@@ -115,7 +115,7 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
 
 def _modules() -> list[str]:
     names = ["shanghai_innovation"]
-    for info in pkgutil.iter_modules(si.__path__, "shanghai_innovation."):
+    for info in pkgutil.walk_packages(si.__path__, "shanghai_innovation."):
         if not info.name.endswith(".__main__"):  # importing it runs the program
             names.append(info.name)
     return sorted(names)

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given
 
 import shanghai_innovation as si
-from shanghai_innovation import _cli, _export
-from shanghai_innovation._datapackage import json_file_name
-from shanghai_innovation._export import export_release, release_files
-from shanghai_innovation._parquet import read_parquet
+from shanghai_innovation import _cli
+from shanghai_innovation._formats.datapackage import json_file_name
+from shanghai_innovation._formats.parquet import read_parquet
+from shanghai_innovation._release import export as _export
+from shanghai_innovation._release.export import export_release, release_files
 from shanghai_innovation._schema import TableSpec, table_specs
 from shanghai_innovation.testing import datasets
 
@@ -468,7 +469,7 @@ def test_parquet_with_a_retyped_column_is_a_schema_error(
     """A column stored with the wrong Arrow type is refused, naming the column."""
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    from shanghai_innovation._arrow import to_arrow  # noqa: PLC0415
+    from shanghai_innovation._formats.arrow import to_arrow  # noqa: PLC0415
 
     spec = SPECS[0]
     table = to_arrow(spec, dataset.table(spec.name))
@@ -482,7 +483,7 @@ def test_parquet_with_a_retyped_column_is_a_schema_error(
 @given(generated=datasets())
 def test_generated_datasets_round_trip_through_parquet(generated: si.Dataset) -> None:
     """For generated datasets, every table read back from Parquet equals what was written."""
-    from shanghai_innovation._parquet import write_parquet  # noqa: PLC0415
+    from shanghai_innovation._formats.parquet import write_parquet  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as folder:
         read = {}

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
-from shanghai_innovation._release import load_release, verify
+from shanghai_innovation._release.reader import load_release, verify
 
 from ._releases import copy_release, export, release_file_names, reseal, small_dataset, zip_folder
 

@@ -11,7 +11,7 @@ from hypothesis import given
 
 import shanghai_innovation as si
 from shanghai_innovation._convert import CONVERTER
-from shanghai_innovation._json import (
+from shanghai_innovation._formats.json import (
     check_schema_version,
     content_fingerprint,
     dataset_from_json,

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
-from shanghai_innovation._arrow import from_arrow, to_arrow
 from shanghai_innovation._convert import CONVERTER
-from shanghai_innovation._csv import read_csv, write_csv
 from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._formats.arrow import from_arrow, to_arrow
+from shanghai_innovation._formats.csv import read_csv, write_csv
+from shanghai_innovation._formats.json import dataset_from_json, dataset_to_json
 from shanghai_innovation._index import fold, searched_fields, timeline_key, when
-from shanghai_innovation._json import dataset_from_json, dataset_to_json
 from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._schema import table_spec
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli
-from shanghai_innovation._export import export_release
-from shanghai_innovation._json import content_fingerprint
-from shanghai_innovation._release import VerifyReport, load_release, verify
+from shanghai_innovation._formats.json import content_fingerprint
+from shanghai_innovation._release.export import export_release
+from shanghai_innovation._release.reader import VerifyReport, load_release, verify
 
 from ._releases import (
     NAME,

@@ -159,7 +159,7 @@ def _constraints(column: Any) -> str:
 def dictionary_rst(dataset: Any = None) -> str:
     """The whole data dictionary as reST, from the table specs and the bundled data."""
     import shanghai_innovation as si  # noqa: PLC0415
-    from shanghai_innovation._arrow import arrow_type  # noqa: PLC0415
+    from shanghai_innovation._formats.arrow import arrow_type  # noqa: PLC0415
     from shanghai_innovation._schema import SCHEMA_VERSION, table_specs  # noqa: PLC0415
 
     ds = si.load() if dataset is None else dataset

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from ._audit import Finding, Severity, check
     from ._bundled import between, get, lookup, related, search, timeline, where
     from ._dataset import TABLES, Dataset, DatasetInfo
-    from ._diff import Diff, diff_datasets, diff_releases
     from ._errors import (
         DataError,
         DownloadError,
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
         ShanghaiInnovationError,
         UnsafeArchiveError,
     )
-    from ._export import ExportReport, export_release
     from ._index import when
     from ._interop import sql, to_arrow, to_pandas, to_polars
     from ._load import load
@@ -59,7 +57,9 @@ if TYPE_CHECKING:
         Source,
         Streak,
     )
-    from ._release import VerifyReport, load_release, verify
+    from ._release.diff import Diff, diff_datasets, diff_releases
+    from ._release.export import ExportReport, export_release
+    from ._release.reader import VerifyReport, load_release, verify
     from ._values import Interval, Locator, PartialDate, Period, Quantity
     from ._vocab import (
         Confidence,
@@ -154,7 +154,6 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
     "_audit": ("Finding", "Severity", "check"),
     "_bundled": ("between", "get", "lookup", "related", "search", "timeline", "where"),
     "_dataset": ("TABLES", "Dataset", "DatasetInfo"),
-    "_diff": ("Diff", "diff_datasets", "diff_releases"),
     "_errors": (
         "DataError",
         "DownloadError",
@@ -167,7 +166,6 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "ShanghaiInnovationError",
         "UnsafeArchiveError",
     ),
-    "_export": ("ExportReport", "export_release"),
     "_index": ("when",),
     "_interop": ("sql", "to_arrow", "to_pandas", "to_polars"),
     "_load": ("load",),
@@ -188,7 +186,9 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "Source",
         "Streak",
     ),
-    "_release": ("VerifyReport", "load_release", "verify"),
+    "_release.diff": ("Diff", "diff_datasets", "diff_releases"),
+    "_release.export": ("ExportReport", "export_release"),
+    "_release.reader": ("VerifyReport", "load_release", "verify"),
     "_values": ("Interval", "Locator", "PartialDate", "Period", "Quantity"),
     "_vocab": (
         "Confidence",

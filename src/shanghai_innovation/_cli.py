@@ -123,20 +123,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{PROG} {package}, dataset {info.version}, schema {SCHEMA_VERSION}")
         return 0
     if args.command == "export":
-        from ._export import export_release  # noqa: PLC0415
         from ._load import load  # noqa: PLC0415
+        from ._release.export import export_release  # noqa: PLC0415
 
         formats = ("parquet", "csv", "json") if args.format == "all" else (args.format,)
         report = export_release(load(args.data), args.output, formats=formats, force=args.force)
         print(report)
         return 0
     if args.command == "verify":
-        from ._release import verify  # noqa: PLC0415
+        from ._release.reader import verify  # noqa: PLC0415
 
         print(verify(args.source))
         return 0
     if args.command == "diff":
-        from ._diff import diff_releases  # noqa: PLC0415
+        from ._release.diff import diff_releases  # noqa: PLC0415
 
         result = diff_releases(args.old, args.new)
         print(result.to_json() if args.json else result.to_text())

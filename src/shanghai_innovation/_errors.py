@@ -68,3 +68,9 @@ class OutputExistsError(ShanghaiInnovationError, FileExistsError):
 
 class ExportError(ShanghaiInnovationError, OSError):
     """A release could not be written; the output folder was left as it was."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its class name when it has none."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

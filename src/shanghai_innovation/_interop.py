@@ -60,7 +60,7 @@ def to_arrow(table: str, dataset: Dataset | None = None) -> pa.Table:
         RecordNotFoundError: when there is no such table.
 
     """
-    from ._arrow import to_arrow as records_to_arrow  # noqa: PLC0415 - imports pyarrow
+    from ._formats.arrow import to_arrow as records_to_arrow  # noqa: PLC0415 - imports pyarrow
     from ._schema import table_spec  # noqa: PLC0415
 
     records = _dataset(dataset).table(table)

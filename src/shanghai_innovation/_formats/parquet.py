@@ -29,13 +29,13 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._archive import _one_line as _first_line
-from ._arrow import arrow_schema, to_arrow
-from ._dataset import DatasetInfo
-from ._errors import ReleaseError
-from ._records import Record
-from ._schema import SCHEMA_VERSION, TableSpec
-from ._tabular import record_from_row
+from shanghai_innovation._dataset import DatasetInfo
+from shanghai_innovation._errors import ReleaseError, first_line
+from shanghai_innovation._records import Record
+from shanghai_innovation._schema import SCHEMA_VERSION, TableSpec
+
+from .arrow import arrow_schema, to_arrow
+from .tabular import record_from_row
 
 __all__ = ["COMPRESSION", "file_metadata", "parquet_bytes", "read_parquet", "write_parquet"]
 
@@ -98,13 +98,13 @@ def read_parquet(spec: TableSpec, path: Path, label: str | None = None) -> list[
         msg = f"{label}: file missing"
         raise ReleaseError(msg) from None
     except (pa.ArrowException, OSError, ValueError, IndexError, MemoryError) as exc:
-        msg = f"{label}: not a readable Parquet file ({_first_line(exc)})"
+        msg = f"{label}: not a readable Parquet file ({first_line(exc)})"
         raise ReleaseError(msg) from None
     _check_schema(spec, table.schema, label)
     try:
         columns = {name: table.column(name).to_pylist() for name in spec.column_names}
     except (pa.ArrowException, ValueError) as exc:  # pragma: no cover - decoding is lazy
-        msg = f"{label}: cannot decode ({_first_line(exc)})"
+        msg = f"{label}: cannot decode ({first_line(exc)})"
         raise ReleaseError(msg) from None
     records: list[Record] = []
     for index in range(table.num_rows):

@@ -43,7 +43,7 @@ Decisions forced by what Frictionless 5 can check (each measured):
 
 Custom package properties: ``shanghai_innovation:schema_version`` (SemVer
 of the column layout), ``shanghai_innovation:fingerprint``
-(:func:`~shanghai_innovation._json.content_fingerprint`, a SHA-256 over a
+(:func:`~shanghai_innovation._formats.json.content_fingerprint`, a SHA-256 over a
 canonical serialisation of the decoded records, equal for two releases of
 the same records whatever pyarrow wrote them) and
 ``shanghai_innovation:attribution``.
@@ -55,9 +55,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._dataset import TABLES, Dataset
-from ._json import content_fingerprint
-from ._schema import SCHEMA_VERSION, Column, TableSpec, table_spec
+from shanghai_innovation._dataset import TABLES, Dataset
+from shanghai_innovation._schema import SCHEMA_VERSION, Column, TableSpec, table_spec
+
+from .json import content_fingerprint
 
 __all__ = [
     "DATAPACKAGE_PROFILE",

@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from ._errors import ReleaseError, UnsafeArchiveError
+from shanghai_innovation._errors import ReleaseError, UnsafeArchiveError, first_line
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -192,9 +192,9 @@ def extract_zip(
         msg = f"{label}: members clash (a file and a folder share a name)"
         raise UnsafeArchiveError(msg) from None
     except _ZIP_ERRORS as exc:
-        raise ReleaseError(f"{label}: not a readable zip ({_one_line(exc)})") from None
+        raise ReleaseError(f"{label}: not a readable zip ({first_line(exc)})") from None
     except OSError as exc:
-        raise ReleaseError(f"{label}: cannot unpack ({exc.strerror or _one_line(exc)})") from None
+        raise ReleaseError(f"{label}: cannot unpack ({exc.strerror or first_line(exc)})") from None
     return release_root(root)
 
 
@@ -204,8 +204,3 @@ def release_root(folder: Path) -> Path:
     if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
         return entries[0]
     return folder
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
-from ._errors import DownloadError, ShanghaiInnovationError
+from shanghai_innovation._errors import DownloadError, ShanghaiInnovationError
 
 __all__ = [
     "CACHE_ENV",

@@ -35,10 +35,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
-from ._errors import ReleaseError
-from ._records import Record
-from ._schema import Column, TableSpec
-from ._tabular import record_from_row
+from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._records import Record
+from shanghai_innovation._schema import Column, TableSpec
+
+from .tabular import record_from_row
 
 __all__ = ["LINE_TERMINATOR", "cell_text", "csv_bytes", "read_csv", "write_csv"]
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from ._convert import CONVERTER
-from ._dataset import TABLES, Dataset
-from ._records import Record
+from shanghai_innovation._convert import CONVERTER
+from shanghai_innovation._dataset import TABLES, Dataset
+from shanghai_innovation._records import Record
 
 __all__ = ["Change", "Diff", "FieldChange", "TableDiff", "diff_datasets", "diff_releases"]
 
@@ -207,6 +207,6 @@ def diff_releases(old_source: str | Path, new_source: str | Path) -> Diff:
         DownloadError: when a URL cannot be fetched.
 
     """
-    from ._release import load_release  # noqa: PLC0415 - only the CLI path needs it
+    from .reader import load_release  # noqa: PLC0415 - only the CLI path needs it
 
     return diff_datasets(load_release(old_source), load_release(new_source))

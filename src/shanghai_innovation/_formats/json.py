@@ -33,11 +33,11 @@ import json
 import re
 from typing import Any, Final
 
-from ._convert import CONVERTER, describe_error, structure_record
-from ._dataset import TABLES, Dataset, DatasetInfo
-from ._errors import ReleaseError
-from ._records import RECORD_TYPES, Record
-from ._schema import SCHEMA_VERSION
+from shanghai_innovation._convert import CONVERTER, describe_error, structure_record
+from shanghai_innovation._dataset import TABLES, Dataset, DatasetInfo
+from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._records import RECORD_TYPES, Record
+from shanghai_innovation._schema import SCHEMA_VERSION
 
 __all__ = [
     "check_schema_version",

@@ -1,6 +1,6 @@
 """Reading a published release back, treating it as untrusted.
 
-A release is a folder (the layout :func:`~shanghai_innovation._export.export_release`
+A release is a folder (the layout :func:`~shanghai_innovation._release.export.export_release`
 writes), a zip of one (its files at the top or inside one folder), or an
 http(s) or ``file://`` URL of such a zip. Reading one goes, in order:
 
@@ -48,11 +48,18 @@ from typing import Any, Final
 
 import attrs
 
-from ._archive import DEFAULT_MAX_BYTES, _one_line, check_member_name, extract_zip
-from ._dataset import TABLES, Dataset, DatasetInfo
-from ._errors import DownloadError, IntegrityError, ReleaseError, UnsafeArchiveError
-from ._fetch import DEFAULT_TIMEOUT, fetch
-from ._records import Record
+from shanghai_innovation._dataset import TABLES, Dataset, DatasetInfo
+from shanghai_innovation._errors import (
+    DownloadError,
+    IntegrityError,
+    ReleaseError,
+    UnsafeArchiveError,
+    first_line,
+)
+from shanghai_innovation._records import Record
+
+from .archive import DEFAULT_MAX_BYTES, check_member_name, extract_zip
+from .fetch import DEFAULT_TIMEOUT, fetch
 
 __all__ = [
     "CHECKSUMS_FILE",
@@ -294,7 +301,7 @@ def _check_sums(files: Mapping[str, Path], sums: Mapping[str, str], label: str) 
 
 
 def _read_package(path: Path, label: str) -> dict[str, Any]:
-    from ._json import _reject_constant  # noqa: PLC0415 - cattrs on first use
+    from shanghai_innovation._formats.json import _reject_constant  # noqa: PLC0415 - cattrs on first use
 
     where = f"{label}/{PACKAGE_FILE}"
     data = _read_small(path, where)
@@ -370,7 +377,7 @@ def _check_resources(
 
 
 def _info(package: Mapping[str, Any], label: str) -> DatasetInfo:
-    from ._convert import CONVERTER, describe_error  # noqa: PLC0415 - cattrs on first use
+    from shanghai_innovation._convert import CONVERTER, describe_error  # noqa: PLC0415 - cattrs on first use
 
     where = f"{label}/{PACKAGE_FILE}"
     licenses = package.get("licenses")
@@ -401,7 +408,7 @@ def _guard(where: str, read: Callable[[], Any]) -> Any:
     except ReleaseError:
         raise
     except Exception as exc:
-        msg = f"{where}: cannot decode ({type(exc).__name__}: {_one_line(exc)})"
+        msg = f"{where}: cannot decode ({type(exc).__name__}: {first_line(exc)})"
         raise ReleaseError(msg) from None
 
 
@@ -409,13 +416,13 @@ def _read_tables(
     root: Path, listed: Mapping[str, str], label: str, fmt: str
 ) -> dict[str, list[Record]] | None:
     """Every table from one format, or None when that format is not complete."""
-    from ._schema import table_specs  # noqa: PLC0415 - light, but only needed here
+    from shanghai_innovation._schema import table_specs  # noqa: PLC0415 - light, but only needed here
 
     if fmt == "json":
         name = _json_file(listed)
         if name is None:
             return None
-        from ._json import dataset_from_json  # noqa: PLC0415 - cattrs on first use
+        from shanghai_innovation._formats.json import dataset_from_json  # noqa: PLC0415 - cattrs on first use
 
         where = f"{label}/{name}"
         data = _read_small(root / name, where)
@@ -424,9 +431,9 @@ def _read_tables(
     if not all(f"{spec.name}.{fmt}" in listed for spec in table_specs()):
         return None
     if fmt == "parquet":
-        from ._parquet import read_parquet as reader  # noqa: PLC0415 - pyarrow on first use
+        from shanghai_innovation._formats.parquet import read_parquet as reader  # noqa: PLC0415 - pyarrow on first use
     else:
-        from ._csv import read_csv as reader  # noqa: PLC0415 - only when asked
+        from shanghai_innovation._formats.csv import read_csv as reader  # noqa: PLC0415 - only when asked
 
     tables: dict[str, list[Record]] = {}
     for spec in table_specs():
@@ -455,8 +462,8 @@ def _first_difference(
 
 
 def _read_folder(root: Path, label: str, *, max_bytes: int, thorough: bool) -> _Opened:
-    from ._json import check_schema_version, content_fingerprint  # noqa: PLC0415
-    from ._load import check_references  # noqa: PLC0415
+    from shanghai_innovation._formats.json import check_schema_version, content_fingerprint  # noqa: PLC0415
+    from shanghai_innovation._load import check_references  # noqa: PLC0415
 
     files = _inventory(root, label, max_bytes)
     if PACKAGE_FILE not in files:
@@ -526,10 +533,10 @@ def _check_regenerated(
     deterministic, so any other content was edited after the export (the
     Parquet bytes depend on the pyarrow version; the fingerprint covers them).
     """
-    from ._csv import csv_bytes  # noqa: PLC0415
-    from ._datapackage import build_datapackage, json_file_name  # noqa: PLC0415
-    from ._json import dataset_to_json  # noqa: PLC0415
-    from ._schema import SCHEMA_VERSION, table_specs  # noqa: PLC0415
+    from shanghai_innovation._formats.csv import csv_bytes  # noqa: PLC0415
+    from shanghai_innovation._formats.datapackage import build_datapackage, json_file_name  # noqa: PLC0415
+    from shanghai_innovation._formats.json import dataset_to_json  # noqa: PLC0415
+    from shanghai_innovation._schema import SCHEMA_VERSION, table_specs  # noqa: PLC0415
 
     if schema_version != SCHEMA_VERSION:
         return
@@ -593,10 +600,10 @@ def _open(
     *,
     thorough: bool,
 ) -> _Opened:
-    from . import _archive, _fetch  # noqa: PLC0415 - defaults read at call time
+    from . import archive, fetch  # noqa: PLC0415 - defaults read at call time
 
-    cap = _archive.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    seconds = _fetch.DEFAULT_TIMEOUT if timeout is None else timeout
+    cap = archive.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    seconds = fetch.DEFAULT_TIMEOUT if timeout is None else timeout
     return _open_source(
         source,
         lambda root, label: _read_folder(root, label, max_bytes=cap, thorough=thorough),

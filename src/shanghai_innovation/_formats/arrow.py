@@ -32,11 +32,18 @@ from typing import Any, Final
 import attrs
 import pyarrow as pa
 
-from ._index import gc_paused
-from ._records import Record
-from ._schema import Column, TableSpec, row_to_unstructured
-from ._values import Locator, PartialDate, Period, Quantity, format_fraction, parse_fraction
-from ._vocab import Qualifier, Unit
+from shanghai_innovation._index import gc_paused
+from shanghai_innovation._records import Record
+from shanghai_innovation._schema import Column, TableSpec, row_to_unstructured
+from shanghai_innovation._values import (
+    Locator,
+    PartialDate,
+    Period,
+    Quantity,
+    format_fraction,
+    parse_fraction,
+)
+from shanghai_innovation._vocab import Qualifier, Unit
 
 __all__ = ["arrow_schema", "arrow_type", "from_arrow", "to_arrow"]
 
@@ -282,7 +289,7 @@ def _to_arrow(spec: TableSpec, records: Iterable[Record]) -> pa.Table:
 
 
 def _slow_from_arrow(spec: TableSpec, table: pa.Table) -> list[Record]:
-    from ._convert import CONVERTER  # noqa: PLC0415 - only when the fast path fails
+    from shanghai_innovation._convert import CONVERTER  # noqa: PLC0415 - only when the fast path fails
 
     names = [c.name for c in spec.columns if c.path is not None]
     columns = {name: table.column(name).to_pylist() for name in names}
@@ -333,13 +340,13 @@ def _memo(build: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _parse_locator(text: str) -> Locator:
-    from ._convert import _structure_locator  # noqa: PLC0415 - the one locator grammar
+    from shanghai_innovation._convert import _structure_locator  # noqa: PLC0415 - the one locator grammar
 
     return _structure_locator(text, Locator)
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    from ._schema import _hints as hints  # noqa: PLC0415 - the spec's own type resolution
+    from shanghai_innovation._schema import _hints as hints  # noqa: PLC0415 - the spec's own type resolution
 
     return hints(cls)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._convert import CONVERTER, describe_error
-from ._errors import ReleaseError
-from ._records import Record
-from ._schema import TableSpec, row_to_unstructured
+from shanghai_innovation._convert import CONVERTER, describe_error
+from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._records import Record
+from shanghai_innovation._schema import TableSpec, row_to_unstructured
 
 __all__ = ["record_from_row", "where"]
 

@@ -47,9 +47,9 @@ from typing import Any, Final
 
 import attrs
 
-from ._dataset import Dataset
-from ._errors import ExportError, OutputExistsError, ShanghaiInnovationError
-from ._schema import SCHEMA_VERSION, table_specs
+from shanghai_innovation._dataset import Dataset
+from shanghai_innovation._errors import ExportError, OutputExistsError, ShanghaiInnovationError
+from shanghai_innovation._schema import SCHEMA_VERSION, table_specs
 
 __all__ = [
     "ALL_FORMATS",
@@ -119,9 +119,9 @@ def release_files(dataset: Dataset, formats: Iterable[str] = ALL_FORMATS) -> dic
         ValueError: for an unknown format name.
 
     """
-    from ._csv import csv_bytes  # noqa: PLC0415 - heavy imports only when exporting
-    from ._datapackage import build_datapackage, json_file_name  # noqa: PLC0415
-    from ._json import dataset_to_json  # noqa: PLC0415
+    from shanghai_innovation._formats.csv import csv_bytes  # noqa: PLC0415 - heavy imports only when exporting
+    from shanghai_innovation._formats.datapackage import build_datapackage, json_file_name  # noqa: PLC0415
+    from shanghai_innovation._formats.json import dataset_to_json  # noqa: PLC0415
 
     chosen = set(formats)
     unknown = sorted(chosen - set(ALL_FORMATS))
@@ -130,7 +130,7 @@ def release_files(dataset: Dataset, formats: Iterable[str] = ALL_FORMATS) -> dic
         raise ValueError(msg)
     files: dict[str, bytes] = {}
     if "parquet" in chosen:
-        from ._parquet import parquet_bytes  # noqa: PLC0415 - imports pyarrow
+        from shanghai_innovation._formats.parquet import parquet_bytes  # noqa: PLC0415 - imports pyarrow
 
         for spec in table_specs():
             files[f"{spec.name}.parquet"] = parquet_bytes(
@@ -223,7 +223,7 @@ def export_release(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    from ._json import content_fingerprint  # noqa: PLC0415
+    from shanghai_innovation._formats.json import content_fingerprint  # noqa: PLC0415
 
     return ExportReport(
         output=output,
@@ -242,13 +242,13 @@ def _check_round_trip(dataset: Dataset, folder: Path, output: Path) -> None:
 
     A release never holds what its own readers would decode differently.
     """
-    from ._csv import read_csv  # noqa: PLC0415
-    from ._datapackage import json_file_name  # noqa: PLC0415
-    from ._json import dataset_from_json  # noqa: PLC0415
+    from shanghai_innovation._formats.csv import read_csv  # noqa: PLC0415
+    from shanghai_innovation._formats.datapackage import json_file_name  # noqa: PLC0415
+    from shanghai_innovation._formats.json import dataset_from_json  # noqa: PLC0415
 
     readers: list[tuple[str, Any]] = [("csv", read_csv)]
     if (folder / f"{table_specs()[0].name}.parquet").exists():
-        from ._parquet import read_parquet  # noqa: PLC0415 - imports pyarrow
+        from shanghai_innovation._formats.parquet import read_parquet  # noqa: PLC0415 - imports pyarrow
 
         readers.append(("parquet", read_parquet))
     for fmt, reader in readers:
