@@ -85,9 +85,14 @@ def _tuple_of(kind: Any, *extra: Any) -> Any:
 
 
 def field(description: str, **kwargs: Any) -> Any:
-    """An attrs field whose description feeds the schema and the docs."""
+    """An attrs field whose description feeds the schema and the docs.
+
+    Other metadata it takes: ``unit``; ``references`` (the table whose ids the
+    field holds); ``example``; ``search="name"`` for a field holding names the
+    record goes by (search ranks a match there above one in prose).
+    """
     metadata = {"description": description}
-    for key in ("unit", "references", "example"):
+    for key in ("unit", "references", "example", "search"):
         if key in kwargs:
             metadata[key] = kwargs.pop(key)
     return attrs.field(metadata=metadata, **kwargs)
@@ -211,11 +216,14 @@ class Entity(Record):
     table: ClassVar[str] = "entities"
 
     id: str = _id()
-    name: str = field("Name as the article gives it (a proper name).", validator=_text)
+    name: str = field(
+        "Name as the article gives it (a proper name).", validator=_text, search="name"
+    )
     kind: EntityKind = field("What sort of thing it is.", validator=_v.instance_of(EntityKind))
     locator: Locator = _locator()
     aliases: tuple[str, ...] = field(
         "Other names it goes by, in the article or a cited reference.",
+        search="name",
         validator=_tuple_of(str),
         converter=as_tuple,
         factory=tuple,
