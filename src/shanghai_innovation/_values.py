@@ -232,6 +232,9 @@ class Quantity:
                 msg = f"format code {spec[-1]!r} needs a whole number, got {self.exact}"
                 raise ValueError(msg)
             return self._phrase(format(self.value.numerator, spec))
+        if "_" in spec:  # Decimal groups with "," only
+            number = format(_decimal(self.value), spec.replace("_", ","))
+            return self._phrase(number.replace(",", "_"))
         return self._phrase(format(_decimal(self.value), spec))
 
     def __float__(self) -> float:
