@@ -200,7 +200,7 @@ def test_quantity_format_of_a_fraction_is_exact_to_the_digits_asked() -> None:
 
 def test_quantity_integer_format_codes_need_a_whole_number() -> None:
     """'d' on 3.5 is a ValueError naming the code; a spec numbers refuse is a ValueError too."""
-    with pytest.raises(ValueError, match="format code 'd' needs a whole number, got 3.5"):
+    with pytest.raises(ValueError, match=r"format code 'd' needs a whole number, got 3\.5"):
         format(Quantity(F(7, 2), Unit.PERCENT), "d")
     with pytest.raises(ValueError, match="format"):
         format(Quantity(F(7, 2), Unit.PERCENT), "s")

@@ -108,15 +108,18 @@ def between(
 
 
 def _token(value: object, kind: type[enum.StrEnum], argument: str) -> str:
+    article = "an" if kind.__name__[0] in "AEIOU" else "a"
     if isinstance(value, kind):
         return str(value)
     if isinstance(value, str):
         if value not in kind.__members__.values():
             allowed = ", ".join(sorted(kind))
-            msg = f"{argument} must be a {kind.__name__} token, one of: {allowed}; got {value!r}"
+            msg = f"{argument} must be {article} {kind.__name__} token, one of: {allowed}; "
+            msg += f"got {value!r}"
             raise ValueError(msg)
         return value
-    msg = f"{argument} must be a {kind.__name__} or its token (text), got {type(value).__name__}"
+    msg = f"{argument} must be {article} {kind.__name__} or its token (text), got "
+    msg += type(value).__name__
     raise TypeError(msg)
 
 
