@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import re
+import types
 import typing
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -73,9 +74,9 @@ __all__ = [
     "words",
 ]
 
-#: Abbreviations of the domain and the words they stand for. Either form
-#: finds the other, in queries and in the records' text alike.
-ABBREVIATIONS: Final[Mapping[str, str]] = {
+#: Abbreviations of the domain and the words they stand for (read-only).
+#: Either form finds the other, in queries and in the records' text alike.
+ABBREVIATIONS: Final[Mapping[str, str]] = types.MappingProxyType({
     "ai": "artificial intelligence",
     "biotech": "biotechnology",
     "cas": "Chinese Academy of Sciences",
@@ -97,11 +98,11 @@ ABBREVIATIONS: Final[Mapping[str, str]] = {
     "sci-tech": "science and technology",
     "tech": "technology",
     "yrd": "Yangtze River Delta",
-}
+})
 
 #: American spellings read as the British ones the data mostly uses (and
 #: the other way round: both sides are read the same).
-SPELLINGS: Final[Mapping[str, str]] = {
+SPELLINGS: Final[Mapping[str, str]] = types.MappingProxyType({
     "behavior": "behaviour",
     "center": "centre",
     "color": "colour",
@@ -111,7 +112,7 @@ SPELLINGS: Final[Mapping[str, str]] = {
     "labor": "labour",
     "organization": "organisation",
     "program": "programme",
-}
+})
 
 #: Words too common to search for; dropped from queries and texts alike.
 STOP_WORDS: Final = frozenset(
