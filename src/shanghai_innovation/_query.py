@@ -146,15 +146,11 @@ def table_name(table: object) -> str:
 
 
 def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tuple[str, ...]:
-    """Up to three ids or names close to ``text`` (difflib), closest first."""
-    searcher = index.searcher()
+    """Up to three ids or names close to ``text`` (difflib on the folded text), closest first."""
     candidates: dict[str, str] = {}
-    for record, fields in searcher.fields:
-        if entities_only and not isinstance(record, Entity):
-            continue
-        for field in fields:
-            if field.weight == 1.0:  # the id and the names
-                candidates.setdefault(field.folded, field.text)
+    for record, label in index.searcher().labels():
+        if not entities_only or isinstance(record, Entity):
+            candidates.setdefault(fold(label), label)
     close = difflib.get_close_matches(fold(text), candidates, n=3, cutoff=0.6)
     return tuple(candidates[c] for c in close)
 

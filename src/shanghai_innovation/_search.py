@@ -447,6 +447,13 @@ class SearchIndex:
                 if _IS_CJK.search(one.reading.folded) and self.cjk[-1:] != [position]:
                     self.cjk.append(position)
 
+    def labels(self) -> Iterator[tuple[Record, str]]:
+        """Every record with each name it goes by, its id included, in record order."""
+        for record, fields in self.fields:
+            for field in fields:
+                if field.weight == _NAME:
+                    yield record, field.text
+
     def _candidates(self, term: _Term) -> set[int]:
         """Positions of the records where a term can match at all."""
         if term.cjk:
