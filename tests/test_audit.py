@@ -466,17 +466,19 @@ def test_removing_an_erratum_fails_the_command(
 
 
 def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    """`check --json` prints a list of objects with exactly the six documented keys."""
+    """`check --json` prints a list of objects with exactly the seven documented keys."""
     assert 0 == main(["check", "--json"])
     items = json.loads(capsys.readouterr().out)
     assert isinstance(items, list)
     assert items
     for item in items:
-        assert {"rule", "severity", "records", "message", "references", "acknowledged"} == set(item)
+        keys = {"rule", "severity", "records", "message", "references", "acknowledged", "errata"}
+        assert keys == set(item)
         assert item["severity"] in {"error", "warning", "info"}
         assert isinstance(item["records"], list)
         assert isinstance(item["references"], list)
         assert isinstance(item["acknowledged"], bool)
+        assert item["acknowledged"] == bool(item["errata"])
     assert json.loads(findings_to_json(check())) == items
 
 
@@ -561,6 +563,31 @@ def test_todays_findings_on_the_real_data(real: Dataset) -> None:
     """Pin the audit of the bundled data: rule, severity, records, acknowledged."""
     actual = [(f.rule, f.severity.value, f.records, f.acknowledged) for f in check(real)]
     assert TODAY == actual
+
+
+def test_a_finding_names_the_errata_that_acknowledge_it(real: Dataset) -> None:
+    """Finding.errata lists each erratum naming the rule and one of the records, in file order."""
+    expected = [
+        (
+            f.rule,
+            tuple(e.id for e in real.errata if f.rule in e.rules and e.record in f.records),
+        )
+        for f in check(real)
+    ]
+    actual = [(f.rule, f.errata) for f in check(real)]
+    assert expected == actual
+    assert [bool(errata) for _, errata in actual] == [f.acknowledged for f in check(real)]
+    assert ("erratum-rd-spending-2019",) == check(real)[0].errata
+
+
+def test_two_errata_on_one_finding_are_both_named(real: Dataset) -> None:
+    """A second erratum listing the same rule and record is named too, after the first."""
+    first = real.lookup("erratum-rd-spending-2019")
+    assert isinstance(first, Erratum)
+    second = attrs.evolve(first, id="erratum-rd-spending-2019-again")
+    ds = attrs.evolve(real, errata=(*real.errata, second))
+    finding = next(f for f in check(ds) if f.rule == "share-of-gdp")
+    assert ("erratum-rd-spending-2019", "erratum-rd-spending-2019-again") == finding.errata
 
 
 PUBLISHED = dt.date(2020, 12, 31)

@@ -31,7 +31,7 @@ def dataset() -> si.Dataset:
 def release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh export of the bundled dataset."""
     out = tmp_path_factory.mktemp("dp") / "release"
-    export_release(dataset, out)
+    export_release(out, dataset=dataset)
     return out
 
 

@@ -113,8 +113,8 @@ def test_json_has_every_table_and_is_stable(dataset: si.Dataset, planted: Path) 
 def test_diff_of_two_releases(dataset: si.Dataset, planted: Path, tmp_path: Path) -> None:
     """diff_releases loads both release folders and reports the planted change."""
     pytest.importorskip("shanghai_innovation._release.reader")
-    export_release(dataset, tmp_path / "old")
-    export_release(si.load(planted), tmp_path / "new")
+    export_release(tmp_path / "old", dataset=dataset)
+    export_release(tmp_path / "new", dataset=si.load(planted))
     diff = diff_releases(tmp_path / "old", tmp_path / "new")
     assert [dataset.metrics[0].id] == [c.id for c in diff.table("metrics").changed]
 
@@ -124,8 +124,8 @@ def test_cli_diff_json(
 ) -> None:
     """`shanghai-innovation diff OLD NEW --json` prints the diff as JSON and exits 0."""
     pytest.importorskip("shanghai_innovation._release.reader")
-    export_release(dataset, tmp_path / "old")
-    export_release(si.load(planted), tmp_path / "new")
+    export_release(tmp_path / "old", dataset=dataset)
+    export_release(tmp_path / "new", dataset=si.load(planted))
     code = _cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--json"])
     document = json.loads(capsys.readouterr().out)
     changed = [c["id"] for c in document["tables"]["metrics"]["changed"]]

@@ -340,7 +340,8 @@ def test_cli_show_prints_a_record(minimal: Path, capsys: pytest.CaptureFixture[s
 def test_cli_show_unknown_id(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown id exits 9 with one line."""
     assert 9 == _cli.main(["show", "nothing", "--data", str(minimal)])
-    assert "shanghai-innovation: error: no record with id 'nothing'\n" == capsys.readouterr().err
+    expected = "shanghai-innovation: error: no record with id or name 'nothing'\n"
+    assert expected == capsys.readouterr().err
 
 
 def test_bundled_data_is_valid() -> None:

@@ -34,7 +34,7 @@ def test_quick_start_doctest() -> None:
 def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding ./release, as after the README's main command."""
     root = tmp_path_factory.mktemp("readme")
-    si.export_release(si.load(), root / "release")
+    si.export_release(root / "release")
     return root
 
 

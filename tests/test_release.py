@@ -60,7 +60,7 @@ def _cli_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 
 def test_bundled_data_round_trips(tmp_path: Path) -> None:
     """Exporting load() and reading the release back gives a dataset equal to load()."""
-    export_release(si.load(), tmp_path / "release")
+    export_release(tmp_path / "release")
     assert si.load() == load_release(tmp_path / "release")
 
 
@@ -252,6 +252,6 @@ def test_generated_datasets_round_trip(tmp_path: Path, dataset: si.Dataset) -> N
     """For generated datasets, export then load_release gives back exactly what went in."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         target = Path(tmp) / "release"
-        export_release(dataset, target)
+        export_release(target, dataset=dataset)
         assert dataset == load_release(target)
         assert dataset.info.name == verify(target).name

@@ -26,7 +26,6 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,7 +126,9 @@ def _run(args: argparse.Namespace) -> int:
         from ._release.export import export_release  # noqa: PLC0415
 
         formats = ("parquet", "csv", "json") if args.format == "all" else (args.format,)
-        report = export_release(load(args.data), args.output, formats=formats, force=args.force)
+        report = export_release(
+            args.output, dataset=load(args.data), formats=formats, force=args.force
+        )
         print(report)
         return 0
     if args.command == "verify":
@@ -149,11 +150,9 @@ def _run(args: argparse.Namespace) -> int:
         print(findings_to_json(findings) if args.json else findings_to_text(findings))
         return exit_status(findings)
     if args.command == "show":
-        from ._convert import CONVERTER  # noqa: PLC0415
         from ._load import load  # noqa: PLC0415
 
-        record = load(args.data).lookup(args.id)
-        print(json.dumps(CONVERTER.unstructure(record), indent=2, ensure_ascii=False))
+        print(load(args.data).lookup(args.id).to_json())
         return 0
     _parser().print_help()
     return 2

@@ -10,6 +10,7 @@ properties, never stored, and the schema marks them as derived.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
@@ -163,7 +164,12 @@ def _quantity_unit(*units: Unit) -> Any:
 
 
 class Record:
-    """Marker base of every fact record: each has an ``id`` and a table name."""
+    """Base of every fact record: each has an ``id`` and a table name.
+
+    ``repr()`` is the full attrs form; ``str()`` is one readable line (see
+    :meth:`__str__`); :meth:`to_dict` and :meth:`to_json` give the record in
+    the shape of the JSON export and of ``shanghai-innovation show``.
+    """
 
     __slots__ = ()
 
@@ -172,6 +178,88 @@ class Record:
     #: Names of properties computed from the fields, exported as derived columns.
     derived: ClassVar[tuple[str, ...]] = ()
     id: str
+
+    def __str__(self) -> str:
+        """One line: the class, the id, what it is, its number and its date.
+
+        What it is: the first name the record goes by, else its first text
+        in our words (measure, title, statement, ...), shortened to
+        :data:`SUMMARY_WIDTH` characters; a record with no text (a ranking)
+        lists its first few fields instead. The number is its first
+        :class:`Quantity`; the date is :func:`shanghai_innovation.when`.
+
+        >>> import shanghai_innovation as si
+        >>> print(si.lookup("covid-reagent-users"))
+        Metric covid-reagent-users: People served by products built on the city's coronavirus test reagents: 84.5 million
+        """  # noqa: E501 - the example is one line
+        from ._index import when  # noqa: PLC0415 - the query layer, loaded on first print
+
+        text = self._text()
+        line = f"{type(self).__name__} {self.id}: {self._label()}"
+        quantity = next((v for v in _field_values(self) if isinstance(v, Quantity)), None)
+        if text is not None and quantity is not None:
+            line += f": {quantity}"
+        date = when(self)
+        return line if date is None else f"{line} ({date})"
+
+    def _label(self) -> str:
+        """What the record is, in a few words: its first name or text, else its first fields."""
+        text = self._text()
+        if text is not None:
+            return _shorten(text)
+        cls = type(self)
+        shown = [
+            f"{f.name} {value}"
+            for f, value in zip(attrs.fields(cast(Any, cls)), _field_values(self), strict=True)
+            if f.name != "id" and isinstance(value, str | int) and not isinstance(value, bool)
+        ]
+        return ", ".join(shown[:_SUMMARY_FIELDS])
+
+    def _text(self) -> str | None:
+        """The first name the record goes by, else its first free text that is no id."""
+        from ._search import name_fields, searched_fields  # noqa: PLC0415
+
+        cls = type(self)
+        names = name_fields(cls)
+        for name in (*names, *searched_fields(cls)):
+            value = getattr(self, name)
+            text = value[0] if isinstance(value, tuple) and value else value
+            if isinstance(text, str) and (name in names or not _SLUG_RE.fullmatch(text)):
+                return text
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON values, as the JSON export and ``show`` write it.
+
+        Numbers are exact text (``"1500000000000"``, ``"2/3"``), dates ISO
+        text, vocabulary members their tokens, tuples lists; fields left
+        empty are kept (as ``None`` or ``[]``).
+        """
+        from ._convert import CONVERTER  # noqa: PLC0415 - imports cattrs, only when asked
+
+        unstructured: dict[str, Any] = CONVERTER.unstructure(self)
+        return unstructured
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The record as JSON text: :meth:`to_dict`, UTF-8 kept, indented (``None``: one line)."""
+        import json  # noqa: PLC0415
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+#: The longest summary :meth:`Record.__str__` shows, in characters.
+SUMMARY_WIDTH = 80
+_SUMMARY_FIELDS = 4
+_SLUG_RE = re.compile(SLUG)
+
+
+def _shorten(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= SUMMARY_WIDTH else line[: SUMMARY_WIDTH - 1].rstrip() + "\u2026"
+
+
+def _field_values(record: Record) -> list[Any]:
+    return [getattr(record, f.name) for f in attrs.fields(cast(Any, type(record)))]
 
 
 @attrs.frozen

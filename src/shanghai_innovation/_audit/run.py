@@ -32,19 +32,20 @@ RULES: Final[tuple[Rule, ...]] = tuple(
 
 
 def _acknowledge(findings: Iterable[Finding], errata: Sequence[Erratum]) -> list[Finding]:
-    covered = {(rule, e.record) for e in errata for rule in e.rules}
-    return [
-        attrs.evolve(f, acknowledged=any((f.rule, r) in covered for r in f.records))
-        for f in findings
-    ]
+    """Each finding with the errata listing its rule and one of its records."""
+    acknowledged = []
+    for f in findings:
+        ids = tuple(e.id for e in errata if f.rule in e.rules and e.record in f.records)
+        acknowledged.append(attrs.evolve(f, acknowledged=bool(ids), errata=ids))
+    return acknowledged
 
 
 def check(dataset: Dataset | None = None) -> list[Finding]:
     """Run every rule over a dataset (the bundled data by default).
 
     Findings come in rule order (:data:`RULES`), then in data order; the
-    result is the same for the same data. Each says whether an erratum
-    acknowledges it.
+    result is the same for the same data. Each names the errata that
+    acknowledge it (:attr:`Finding.errata`).
     """
     ds = load() if dataset is None else dataset
     findings: list[Finding] = []

@@ -162,17 +162,20 @@ def _is_nonempty(output: Path) -> bool:
 
 
 def export_release(
-    dataset: Dataset,
     output: Path | str,
     *,
+    dataset: Dataset | None = None,
     formats: Iterable[str] = ALL_FORMATS,
     force: bool = False,
 ) -> ExportReport:
     """Write the open-data release of a dataset into a folder, atomically.
 
+    ``export_release("release")`` writes the bundled data;
+    ``ds.export("release")`` (:meth:`Dataset.export`) any other dataset.
+
     Args:
-        dataset: What to export (``load()`` for the bundled data).
         output: The release folder; created with its parents if missing.
+        dataset: What to export; the bundled data when not given.
         formats: Any of ``"parquet"``, ``"csv"``, ``"json"`` (default: all).
         force: Replace a non-empty output folder.
 
@@ -187,6 +190,10 @@ def export_release(
         ValueError: an unknown format name.
 
     """
+    if dataset is None:
+        from shanghai_innovation._load import load  # noqa: PLC0415 - the bundled data, when asked
+
+        dataset = load()
     started = time.perf_counter()
     output = Path(output)
     try:
