@@ -237,17 +237,15 @@ def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def exit_codes_rst() -> str:
-    """The exit-code table, taken from the ``_cli`` module docstring."""
+    """The exit-code table: ``_cli.EXIT_CODES``, the table ``--help`` prints too."""
     from shanghai_innovation import _cli  # noqa: PLC0415
 
-    doc = _cli.__doc__ or ""
-    match = re.search(r"Exit codes:\n\n(.*?)(\n\n|\Z)", doc, re.S)
-    if match is None:  # pragma: no cover - the docstring always has it
-        return ".. note:: The exit-code table could not be found in ``_cli``.\n"
-    rows = [
-        [code, text] for code, text in re.findall(r"^\s*(\d+)\s+(.+)$", match.group(1), flags=re.M)
-    ]
-    return "\n".join(_list_table(["Exit code", "Meaning"], rows, [12, 88])) + "\n"
+    rows = []
+    for entry in _cli.EXIT_CODES:
+        error = entry.error
+        raised = "" if error is None else f":class:`~shanghai_innovation.{error.__name__}`"
+        rows.append([str(entry.code), _escape(entry.meaning), raised])
+    return "\n".join(_list_table(["Exit code", "Meaning", "Raised as"], rows, [10, 60, 30])) + "\n"
 
 
 def cli_commands() -> list[str]:
