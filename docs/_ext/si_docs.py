@@ -69,7 +69,8 @@ def _cell_lines(text: str, indent: str) -> list[str]:
     """A list-table cell body (may span lines)."""
     lines = text.splitlines() or [""]
     out = [f"{indent}- {lines[0]}".rstrip()]
-    out += [f"{indent}  {line}".rstrip() for line in lines[1:]]
+    more = " " * len(indent) + "  "  # under the text of the first line, for "* - " too
+    out += [f"{more}{line}".rstrip() for line in lines[1:]]
     return out
 
 
@@ -156,6 +157,19 @@ def _constraints(column: Any) -> str:
     return "; ".join(parts)
 
 
+def _column_cell(column: Any, arrow: Any) -> str:
+    """The first cell of a dictionary row: name, then kind and Arrow type, unit, origin."""
+    lines = [
+        _literal(column.name),
+        f"{column.kind}, Arrow {_literal(str(arrow))}",
+    ]
+    if column.unit is not None:
+        lines.append(f"unit {_literal(column.unit)}")
+    origin = "derived from" if column.derived else "stored from"
+    lines.append(f"{origin} {_literal(column.field)}")
+    return "\n\n".join(lines)
+
+
 def dictionary_rst(dataset: Any = None) -> str:
     """The whole data dictionary as reST, from the table specs and the bundled data."""
     import shanghai_innovation as si  # noqa: PLC0415
@@ -182,7 +196,7 @@ def dictionary_rst(dataset: Any = None) -> str:
             ]
             for s in specs
         ),
-        [14, 18, 6, 8, 54],
+        [16, 20, 9, 12, 43],
     )
     for spec in specs:
         records = ds.table(spec.name)
@@ -196,28 +210,15 @@ def dictionary_rst(dataset: Any = None) -> str:
             f"{_literal(spec.primary_key)}; {len(spec.columns)} columns.",
             "",
         ]
-        rows = []
-        for column in spec.columns:
-            kind = f"{column.kind}" + "\n\n" + f"Arrow {_literal(str(arrow_type(column)))}"
-            if column.unit is not None:
-                kind += "\n\n" + f"unit: {_literal(column.unit)}"
-            origin = _literal(column.field)
-            origin += "\n\n" + ("derived (for readers)" if column.derived else "stored")
-            rows.append(
-                [
-                    f"{_literal(column.name)}",
-                    kind,
-                    _escape(column.description),
-                    _constraints(column),
-                    format_example(example_value(spec, records, column.name)),
-                    origin,
-                ]
-            )
-        out += _list_table(
-            ["Column", "Type", "Description", "Constraints", "Example", "Record field"],
-            rows,
-            [16, 16, 30, 22, 16, 14],
-        )
+        rows = [
+            [
+                _column_cell(column, arrow_type(column)),
+                _escape(column.description) + "\n\n" + _constraints(column),
+                format_example(example_value(spec, records, column.name)),
+            ]
+            for column in spec.columns
+        ]
+        out += _list_table(["Column", "Meaning and constraints", "Example"], rows, [34, 44, 22])
     return "\n".join(out) + "\n"
 
 
