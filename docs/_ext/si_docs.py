@@ -246,7 +246,7 @@ def exit_codes_rst() -> str:
         error = entry.error
         raised = "" if error is None else f":class:`~shanghai_innovation.{error.__name__}`"
         rows.append([str(entry.code), _escape(entry.meaning), raised])
-    return "\n".join(_list_table(["Exit code", "Meaning", "Raised as"], rows, [10, 60, 30])) + "\n"
+    return "\n".join(_list_table(["Exit code", "Meaning", "Raised as"], rows, [14, 56, 30])) + "\n"
 
 
 def cli_commands() -> list[str]:
