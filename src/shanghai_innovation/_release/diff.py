@@ -8,7 +8,18 @@ form, such as ``quantity.value``, with the old and new values in that form
 (a missing optional value is ``null``). Changes to the dataset info (name,
 version, license, ...) are listed as well.
 
-Ordering is stable: tables in table order, ids sorted, fields sorted.
+Between two releases, a change in a descriptor's content (``datapackage.json``,
+``croissant.json``, ``claimreview.jsonld``) is a change in **metadata**: one
+entry per differing value, named by the file and its path in the document,
+where a list of objects is indexed by each item's ``@id``, ``name`` or
+``path`` (``croissant.json: recordSet[metrics].field[metrics/subject].description``).
+What changes with any byte of any file is not reported there: sizes,
+checksums, row counts and the content fingerprint follow from the records
+(and, for Parquet, from the pyarrow version), whose changes are listed
+record by record.
+
+Ordering is stable: tables in table order, ids sorted, fields sorted,
+metadata by file then path.
 """
 
 from __future__ import annotations
@@ -16,12 +27,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from shanghai_innovation._convert import CONVERTER
 from shanghai_innovation._dataset import TABLES, Dataset
+from shanghai_innovation._errors import ReleaseError
 from shanghai_innovation._records import Record
 
 __all__ = ["Change", "Diff", "FieldChange", "TableDiff", "diff_datasets", "diff_releases"]
@@ -81,9 +93,11 @@ class Diff:
     info: tuple[FieldChange, ...]
     #: One entry per table, in table order (empty ones included).
     tables: tuple[TableDiff, ...]
+    #: Changes in the releases' descriptors, ``<file>: <path>`` (none between datasets).
+    metadata: tuple[FieldChange, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.info) or any(self.tables)
+        return bool(self.info) or any(self.tables) or bool(self.metadata)
 
     def table(self, name: str) -> TableDiff:
         """The differences within one table."""
@@ -104,6 +118,9 @@ class Diff:
         if self.info:
             lines.append("dataset:")
             lines += [f"  ~ {_field_line(c)}" for c in self.info]
+        if self.metadata:
+            lines.append(f"metadata: {len(self.metadata)} changed")
+            lines += [f"  ~ {_field_line(c)}" for c in self.metadata]
         for table in self.tables:
             if not table:
                 continue
@@ -124,6 +141,7 @@ class Diff:
             "old_version": self.old_version,
             "new_version": self.new_version,
             "info": [_field_json(c) for c in self.info],
+            "metadata": [_field_json(c) for c in self.metadata],
             "tables": {
                 t.table: {
                     "added": list(t.added),
@@ -199,14 +217,126 @@ def diff_datasets(old: Dataset, new: Dataset) -> Diff:
     )
 
 
+#: Keys whose values change with any byte of a file, or follow from the records.
+_DERIVED_KEYS: Final = frozenset(
+    {
+        "bytes",
+        "contentSize",
+        "hash",
+        "sha256",
+        "shanghai_innovation:bytes",
+        "shanghai_innovation:fingerprint",
+        "shanghai_innovation:rows",
+    }
+)
+#: What names an item of a list of objects, in order of preference.
+_ITEM_KEYS: Final = ("@id", "name", "path")
+
+
+def _item_names(items: list[Any]) -> list[str] | None:
+    """Each object's identifying value, when every item has one and they are unique."""
+    for key in _ITEM_KEYS:
+        names = [i.get(key) if isinstance(i, dict) else None for i in items]
+        if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+            return names  # type: ignore[return-value]
+    return None
+
+
+def _flatten_document(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every leaf of a JSON document by its path; derived keys are left out."""
+    if isinstance(value, dict) and value:
+        for key in sorted(value):
+            if key not in _DERIVED_KEYS:
+                yield from _flatten_document(value[key], f"{path}.{key}" if path else key)
+        return
+    names = _item_names(value) if isinstance(value, list) and value else None
+    if names is None:
+        yield path, value
+        return
+    for name, item in zip(names, value, strict=True):
+        yield from _flatten_document(item, f"{path}[{name}]")
+
+
+def _metadata_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[FieldChange, ...]:
+    changes: list[FieldChange] = []
+    for name in sorted(old.keys() | new.keys()):
+        if name not in old or name not in new:
+            presence = ("present" if name in side else None for side in (old, new))
+            changes.append(FieldChange(name, *presence))
+            continue
+        before = dict(_flatten_document(old[name]))
+        after = dict(_flatten_document(new[name]))
+        changes += [
+            FieldChange(f"{name}: {path}", before.get(path), after.get(path))
+            for path in sorted(before.keys() | after.keys())
+            if before.get(path) != after.get(path)
+        ]
+    return tuple(changes)
+
+
+def _descriptor_names() -> tuple[str, ...]:
+    from shanghai_innovation._formats.descriptors import DESCRIPTOR_FILES  # noqa: PLC0415
+
+    from .export import DATAPACKAGE_FILE  # noqa: PLC0415
+
+    return (DATAPACKAGE_FILE, *DESCRIPTOR_FILES)
+
+
+def _read_descriptors(root: Path, label: str) -> dict[str, Any]:
+    """The descriptors of a checked release folder, parsed (those present)."""
+    from shanghai_innovation._formats.json import _reject_constant  # noqa: PLC0415
+
+    documents: dict[str, Any] = {}
+    for name in _descriptor_names():
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            documents[name] = json.loads(path.read_bytes(), parse_constant=_reject_constant)
+        except (OSError, ValueError, RecursionError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ReleaseError(f"{label}/{name}: not readable JSON ({first})") from None
+    return documents
+
+
+def _open_release(source: str | Path) -> tuple[Dataset, dict[str, Any]]:
+    """A release's dataset (checked as load_release checks it) and its descriptors."""
+    from . import archive, fetch  # noqa: PLC0415 - defaults read at call time
+    from .reader import _open_source, _Opened, _read_folder  # noqa: PLC0415
+
+    documents: dict[str, Any] = {}
+
+    def read(root: Path, label: str) -> _Opened:
+        opened = _read_folder(root, label, max_bytes=archive.DEFAULT_MAX_BYTES, thorough=False)
+        documents.clear()
+        documents.update(_read_descriptors(root, label))
+        return opened
+
+    opened = _open_source(
+        source,
+        read,
+        cache_dir=None,
+        max_bytes=archive.DEFAULT_MAX_BYTES,
+        timeout=fetch.DEFAULT_TIMEOUT,
+    )
+    return opened.dataset, documents
+
+
 def diff_releases(old_source: str | Path, new_source: str | Path) -> Diff:
     """Load two releases (folder, zip or URL), verifying each, and diff them.
+
+    Besides the records and the dataset info, lists every change in the
+    descriptors' content as :attr:`Diff.metadata`.
 
     Raises:
         ReleaseError: when either release is malformed or fails its checksums.
         DownloadError: when a URL cannot be fetched.
 
     """
-    from .reader import load_release  # noqa: PLC0415 - only the CLI path needs it
-
-    return diff_datasets(load_release(old_source), load_release(new_source))
+    old, old_documents = _open_release(old_source)
+    new, new_documents = _open_release(new_source)
+    return attrs.evolve(
+        diff_datasets(old, new), metadata=_metadata_changes(old_documents, new_documents)
+    )
