@@ -38,7 +38,6 @@ from typing import Any, Final
 
 from shanghai_innovation._dataset import Dataset
 from shanghai_innovation._records import Erratum, Record, Reference
-from shanghai_innovation._vocab import ErratumKind
 
 from .metadata import SCHEMA_ORG, About, about, article_node, creator_node, record_iri
 
@@ -76,7 +75,7 @@ def member_comments(kind: type[enum.Enum]) -> dict[enum.Enum, str]:
     return comments
 
 
-def verdict(kind: ErratumKind) -> tuple[str, str | None]:
+def verdict(kind: enum.Enum) -> tuple[str, str | None]:
     """The verdict of an erratum kind in words, and what the kind means.
 
     ``ErratumKind.WRONG`` gives ``("Wrong", "Contradicted by a reliable ...")``:
@@ -84,7 +83,7 @@ def verdict(kind: ErratumKind) -> tuple[str, str | None]:
     member's ``#:`` comment.
     """
     token = str(kind.value).replace("-", " ")
-    return token[:1].upper() + token[1:], member_comments(ErratumKind).get(kind)
+    return token[:1].upper() + token[1:], member_comments(type(kind)).get(kind)
 
 
 def evidence_text(record: Record) -> str | None:

@@ -12,14 +12,17 @@ Between two releases, a change in a descriptor's content (``datapackage.json``,
 ``croissant.json``, ``claimreview.jsonld``) is a change in **metadata**: one
 entry per differing value, named by the file and its path in the document,
 where a list of objects is indexed by each item's ``@id``, ``name`` or
-``path`` (``croissant.json: recordSet[metrics].field[metrics/subject].description``).
+``path`` (``croissant.json: recordSet[metrics].field[metrics/subject].description``);
+a key or list item present on one side only is one change holding all of it.
 What changes with any byte of any file is not reported there: sizes,
 checksums, row counts and the content fingerprint follow from the records
 (and, for Parquet, from the pyarrow version), whose changes are listed
-record by record.
+record by record; and a descriptor value that changed exactly as the
+dataset info or a record field did (a version, a licence, an erratum's
+text) is listed once, there.
 
 Ordering is stable: tables in table order, ids sorted, fields sorted,
-metadata by file then path.
+metadata by file name, then keys sorted and list items in document order.
 """
 
 from __future__ import annotations
@@ -233,28 +236,75 @@ _DERIVED_KEYS: Final = frozenset(
 _ITEM_KEYS: Final = ("@id", "name", "path")
 
 
-def _item_names(items: list[Any]) -> list[str] | None:
-    """Each object's identifying value, when every item has one and they are unique."""
+#: Deepest nesting a descriptor may have (ours have under ten levels).
+_MAX_DEPTH: Final = 64
+
+
+def _item_names(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | None:
+    """Each object's identifying value on both sides, when one key names every item uniquely."""
     for key in _ITEM_KEYS:
-        names = [i.get(key) if isinstance(i, dict) else None for i in items]
-        if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
-            return names  # type: ignore[return-value]
+        sides = [
+            [item.get(key) if isinstance(item, dict) else None for item in items]
+            for items in (old, new)
+        ]
+        named = [[n for n in names if isinstance(n, str)] for names in sides]
+        if all(
+            len(set(strings)) == len(names)
+            for strings, names in zip(named, sides, strict=True)
+        ):
+            return named[0], named[1]
     return None
 
 
-def _flatten_document(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every leaf of a JSON document by its path; derived keys are left out."""
-    if isinstance(value, dict) and value:
-        for key in sorted(value):
-            if key not in _DERIVED_KEYS:
-                yield from _flatten_document(value[key], f"{path}.{key}" if path else key)
+def _depth(value: Any) -> int:
+    """How deep a JSON value nests, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack += [(v, level + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, level + 1) for v in item]
+    return deepest
+
+
+def _strip(value: Any) -> Any:
+    """A JSON value without its derived keys (sizes, hashes, ...), at every level."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in _DERIVED_KEYS}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _compare(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
+    """Every differing value of two JSON documents, by path; derived keys are left out.
+
+    A key or a list item (matched by its ``@id``, ``name`` or ``path``) present
+    on one side only is one change, holding the whole value.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted((old.keys() | new.keys()) - _DERIVED_KEYS):
+            at = f"{path}.{key}" if path else key
+            if key in old and key in new:
+                yield from _compare(old[key], new[key], at)
+            else:
+                yield FieldChange(at, _strip(old.get(key)), _strip(new.get(key)))
         return
-    names = _item_names(value) if isinstance(value, list) and value else None
-    if names is None:
-        yield path, value
+    names = _item_names(old, new) if isinstance(old, list) and isinstance(new, list) else None
+    if names is not None:
+        before = dict(zip(names[0], old, strict=True))
+        after = dict(zip(names[1], new, strict=True))
+        for name in [*names[0], *(n for n in names[1] if n not in before)]:
+            at = f"{path}[{name}]"
+            if name in before and name in after:
+                yield from _compare(before[name], after[name], at)
+            else:
+                yield FieldChange(at, _strip(before.get(name)), _strip(after.get(name)))
         return
-    for name, item in zip(names, value, strict=True):
-        yield from _flatten_document(item, f"{path}[{name}]")
+    if _strip(old) != _strip(new):
+        yield FieldChange(path, _strip(old), _strip(new))
 
 
 def _metadata_changes(
@@ -266,12 +316,9 @@ def _metadata_changes(
             presence = ("present" if name in side else None for side in (old, new))
             changes.append(FieldChange(name, *presence))
             continue
-        before = dict(_flatten_document(old[name]))
-        after = dict(_flatten_document(new[name]))
         changes += [
-            FieldChange(f"{name}: {path}", before.get(path), after.get(path))
-            for path in sorted(before.keys() | after.keys())
-            if before.get(path) != after.get(path)
+            attrs.evolve(change, field=f"{name}: {change.field}")
+            for change in _compare(old[name], new[name], "")
         ]
     return tuple(changes)
 
@@ -294,10 +341,13 @@ def _read_descriptors(root: Path, label: str) -> dict[str, Any]:
         if not path.is_file():
             continue
         try:
-            documents[name] = json.loads(path.read_bytes(), parse_constant=_reject_constant)
+            document = json.loads(path.read_bytes(), parse_constant=_reject_constant)
         except (OSError, ValueError, RecursionError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ReleaseError(f"{label}/{name}: not readable JSON ({first})") from None
+        if _depth(document) > _MAX_DEPTH:
+            raise ReleaseError(f"{label}/{name}: nested deeper than {_MAX_DEPTH} levels")
+        documents[name] = document
     return documents
 
 
@@ -337,6 +387,12 @@ def diff_releases(old_source: str | Path, new_source: str | Path) -> Diff:
     """
     old, old_documents = _open_release(old_source)
     new, new_documents = _open_release(new_source)
-    return attrs.evolve(
-        diff_datasets(old, new), metadata=_metadata_changes(old_documents, new_documents)
+    diff = diff_datasets(old, new)
+    fields = [*diff.info, *(f for t in diff.tables for c in t.changed for f in c.fields)]
+    listed = {(_render(f.old), _render(f.new)) for f in fields}
+    metadata = tuple(
+        c
+        for c in _metadata_changes(old_documents, new_documents)
+        if (_render(c.old), _render(c.new)) not in listed
     )
+    return attrs.evolve(diff, metadata=metadata)
