@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 import pytest
-from pyld import jsonld
 
 import shanghai_innovation as si
 from shanghai_innovation._formats.claimreview import (
@@ -20,6 +19,7 @@ from shanghai_innovation._formats.claimreview import (
 from shanghai_innovation._formats.metadata import about
 from shanghai_innovation._release.export import release_files
 
+from ._jsonld import expanded_types
 from ._releases import small_dataset
 
 
@@ -249,26 +249,11 @@ def test_the_claim_has_no_text_without_evidence() -> None:
     assert ("8", False) == (review["itemReviewed"]["name"], "text" in review["itemReviewed"])
 
 
-def _types(node: Any) -> list[str]:
-    """Every @type in an expanded JSON-LD tree."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        found += node.get("@type", [])
-        for key, value in node.items():
-            if key != "@type":
-                found += _types(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _types(item)
-    return found
-
-
 def test_the_document_expands_to_schema_org_types(
     dataset: si.Dataset, document: dict[str, Any]
 ) -> None:
     """pyld expands it offline: a schema.org ClaimReview per erratum, with Claim and Rating."""
-    expanded = jsonld.expand(document)
-    types = _types(expanded)
+    expanded, types = expanded_types(document)
     schema = "https://schema.org/"
     assert len(dataset.errata) == types.count(f"{schema}ClaimReview")
     assert len(dataset.errata) == types.count(f"{schema}Claim")

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,15 +25,9 @@ from shanghai_innovation._formats.descriptors import descriptor_files
 from shanghai_innovation._release.export import export_release, release_files
 from shanghai_innovation._schema import table_spec, table_specs
 
-from ._releases import reseal
+from ._releases import copy_release, reseal
 
 MLCROISSANT = Path(sys.executable).parent / "mlcroissant"
-
-# mlcroissant 1.1.1's own deprecation noise (rdflib, pandas 3), not ours.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated"),
-    pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -320,10 +315,7 @@ def test_descriptors_ignore_themselves_among_the_files(dataset: si.Dataset) -> N
 
 def test_verify_refuses_a_resealed_croissant_edit(release: Path, tmp_path: Path) -> None:
     """An edited croissant.json with fresh checksums is still found by verify."""
-    copy = tmp_path / "release"
-    copy.mkdir()
-    for path in release.iterdir():
-        (copy / path.name).write_bytes(path.read_bytes())
+    copy = copy_release(release, tmp_path / "release")
     path = copy / "croissant.json"
     path.write_bytes(path.read_bytes().replace(b'"sc:Integer"', b'"sc:Float"', 1))
     reseal(copy)
@@ -336,11 +328,8 @@ def test_verify_refuses_a_resealed_croissant_edit(release: Path, tmp_path: Path)
 
 def test_verify_refuses_a_release_without_its_descriptors(release: Path, tmp_path: Path) -> None:
     """A release whose croissant.json was removed and the rest resealed fails verify, naming it."""
-    copy = tmp_path / "release"
-    copy.mkdir()
-    for path in release.iterdir():
-        if path.name != "croissant.json":
-            (copy / path.name).write_bytes(path.read_bytes())
+    copy = copy_release(release, tmp_path / "release")
+    (copy / "croissant.json").unlink()
     package = json.loads((copy / "datapackage.json").read_bytes())
     package["resources"] = [r for r in package["resources"] if r["path"] != "croissant.json"]
     (copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
@@ -356,3 +345,27 @@ def test_no_date_is_made_up(croissant: dict[str, Any]) -> None:
     text = json.dumps(croissant)
     assert dt.date.today().isoformat() not in text
     assert "datePublished" not in croissant
+
+
+def test_descriptors_are_the_same_bytes_in_any_process() -> None:
+    """Two interpreters with different hash seeds write byte-identical descriptors."""
+    code = (
+        "import hashlib, shanghai_innovation as si\n"
+        "from shanghai_innovation._release.export import release_files\n"
+        "files = release_files(si.load(), ('csv',))\n"
+        "for name in ('claimreview.jsonld', 'croissant.json', 'datapackage.json'):\n"
+        "    print(name, hashlib.sha256(files[name]).hexdigest())\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert 3 == len(outputs[0].splitlines())
+    assert outputs[0] == outputs[1]

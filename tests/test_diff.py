@@ -13,7 +13,7 @@ from shanghai_innovation import _cli
 from shanghai_innovation._release.diff import Change, FieldChange, diff_datasets, diff_releases
 from shanghai_innovation._release.export import export_release
 
-from ._releases import reseal, zip_folder
+from ._releases import copy_release, reseal, zip_folder
 
 PLANT = "Planted: "
 
@@ -239,10 +239,7 @@ def test_a_descriptor_missing_on_one_side_is_one_change(
 
 def test_a_descriptor_that_is_not_json_is_refused(old_release: Path, tmp_path: Path) -> None:
     """A resealed descriptor that is not JSON makes diff fail with one line naming it."""
-    new = tmp_path / "new"
-    new.mkdir()
-    for path in old_release.iterdir():
-        (new / path.name).write_bytes(path.read_bytes())
+    new = copy_release(old_release, tmp_path / "new")
     (new / "claimreview.jsonld").write_bytes(b"{not json")
     reseal(new)
     with pytest.raises(si.ReleaseError, match=r"claimreview\.jsonld: not readable JSON"):
@@ -251,10 +248,7 @@ def test_a_descriptor_that_is_not_json_is_refused(old_release: Path, tmp_path: P
 
 def test_a_deeply_nested_descriptor_is_refused(old_release: Path, tmp_path: Path) -> None:
     """A resealed descriptor nested 900 levels deep fails with one line, not a RecursionError."""
-    new = tmp_path / "new"
-    new.mkdir()
-    for path in old_release.iterdir():
-        (new / path.name).write_bytes(path.read_bytes())
+    new = copy_release(old_release, tmp_path / "new")
     (new / "claimreview.jsonld").write_text("[" * 900 + "]" * 900, encoding="utf-8")
     reseal(new)
     with pytest.raises(si.ReleaseError, match=r"claimreview\.jsonld: nested deeper than 64 levels"):

@@ -11,13 +11,13 @@ from typing import Any
 
 import attrs
 import pytest
-from pyld import jsonld
 
 import shanghai_innovation as si
 from shanghai_innovation._formats.jsonld import build_dataset_jsonld, release_zip_url
 from shanghai_innovation._formats.metadata import FORMATS, about
 from shanghai_innovation._schema import table_specs
 
+from ._jsonld import expanded_types
 from .test_docs import si_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,28 +64,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _types(node: Any) -> list[str]:
-    """Every @type in an expanded JSON-LD tree."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        found += node.get("@type", [])
-        for key, value in node.items():
-            if key != "@type":
-                found += _types(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _types(item)
-    return found
-
-
 def test_landing_page_embeds_the_dataset_and_it_expands(site: Path, dataset: si.Dataset) -> None:
     """The built landing page holds one JSON-LD block; pyld expands it to the schema.org types."""
     blocks = _SCRIPT.findall((site / "index.html").read_text(encoding="utf-8"))
     assert 1 == len(blocks)
     document = json.loads(blocks[0])
     assert build_dataset_jsonld(dataset) == document
-    expanded = jsonld.expand(document)
-    types = _types(expanded)
+    expanded, types = expanded_types(document)
     columns = sum(len(s.columns) for s in table_specs())
     assert [f"{SCHEMA}Dataset"] == expanded[0]["@type"]
     assert (columns, len(FORMATS)) == (
