@@ -8,14 +8,17 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
 
 import shanghai_innovation as si
+from shanghai_innovation import testing
 from shanghai_innovation._formats.claimreview import (
     build_claimreview,
     evidence_text,
     member_comments,
     verdict,
 )
+from shanghai_innovation._formats.descriptors import descriptor_files
 from shanghai_innovation._formats.metadata import about
 from shanghai_innovation._release.export import release_files
 
@@ -263,3 +266,15 @@ def test_the_document_expands_to_schema_org_types(
     } <= set(types)
     first = expanded[0]
     assert [{"@value": "Wrong"}] == first[f"{schema}reviewRating"][0][f"{schema}alternateName"]
+
+
+@given(testing.datasets())
+def test_every_consistent_dataset_gets_its_descriptors(dataset: si.Dataset) -> None:
+    """For any consistent dataset: one ClaimReview per erratum, citing its references in order."""
+    files = descriptor_files(dataset, {})
+    reviews = json.loads(files["claimreview.jsonld"])["@graph"]
+    assert [(e.id, list(e.references)) for e in dataset.errata] == [
+        (r["identifier"], [c["identifier"] for c in r["citation"]]) for r in reviews
+    ]
+    croissant = json.loads(files["croissant.json"])
+    assert ([], []) == (croissant["distribution"], croissant["recordSet"])
