@@ -39,7 +39,8 @@ def dataset() -> si.Dataset:
 @pytest.fixture(scope="module")
 def release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One export of the bundled data, read-only for the module's tests."""
-    return export_release(dataset, tmp_path_factory.mktemp("croissant") / "release").output
+    folder = tmp_path_factory.mktemp("croissant") / "release"
+    return export_release(output=folder, dataset=dataset).output
 
 
 @pytest.fixture(scope="module")

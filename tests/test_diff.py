@@ -149,14 +149,16 @@ def _description_edit(release: Path) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def old_release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One export of the bundled data, shared read-only by the metadata tests."""
-    return export_release(dataset, tmp_path_factory.mktemp("old") / "release").output
+    # Keywords only: the same call under the old and the new export_release signature.
+    folder = tmp_path_factory.mktemp("old") / "release"
+    return export_release(output=folder, dataset=dataset).output
 
 
 def test_descriptor_content_change_is_metadata(
     dataset: si.Dataset, old_release: Path, tmp_path: Path
 ) -> None:
     """An edited descriptor value is one metadata change, by file and path; no record change."""
-    new = export_release(dataset, tmp_path / "new").output
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
     old_text, new_text = _description_edit(new)
     diff = diff_releases(old_release, new)
     field = "croissant.json: recordSet[metrics].field[metrics/measure].description"
@@ -180,7 +182,7 @@ def test_record_changes_bring_no_metadata_noise(
     dataset: si.Dataset, old_release: Path, planted: Path, tmp_path: Path
 ) -> None:
     """Changed records change sizes and hashes in every descriptor; none of that is listed."""
-    new = export_release(si.load(planted), tmp_path / "new").output
+    new = export_release(output=tmp_path / "new", dataset=si.load(planted)).output
     old_sums = (old_release / "SHA256SUMS").read_text("ascii").splitlines()
     new_sums = (new / "SHA256SUMS").read_text("ascii").splitlines()
     changed_files = {line.split("  ")[1] for line in set(old_sums) ^ set(new_sums)}
@@ -197,7 +199,8 @@ def test_a_change_already_listed_is_not_repeated_as_metadata(
 ) -> None:
     """A version bump is a dataset-info change; only the citation quoting it is metadata."""
     bumped = attrs.evolve(dataset, info=attrs.evolve(dataset.info, version="9.0.0"))
-    diff = diff_releases(old_release, export_release(bumped, tmp_path / "new").output)
+    new = export_release(output=tmp_path / "new", dataset=bumped).output
+    diff = diff_releases(old_release, new)
     assert (
         (FieldChange("version", dataset.info.version, "9.0.0"),),
         ["croissant.json: citeAs"],
@@ -208,7 +211,7 @@ def test_metadata_of_zipped_releases(
     dataset: si.Dataset, old_release: Path, tmp_path: Path
 ) -> None:
     """Zipped releases are read the same way: the descriptor change is found inside the zip."""
-    new = export_release(dataset, tmp_path / "new").output
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
     _description_edit(new)
     old_zip = zip_folder(old_release, tmp_path / "old.zip")
     new_zip = zip_folder(new, tmp_path / "new.zip", prefix="release/")
@@ -221,7 +224,7 @@ def test_a_descriptor_missing_on_one_side_is_one_change(
     dataset: si.Dataset, old_release: Path, tmp_path: Path
 ) -> None:
     """A release without claimreview.jsonld (resealed): the file and its resource, once each."""
-    new = export_release(dataset, tmp_path / "new").output
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
     (new / "claimreview.jsonld").unlink()
     package = json.loads((new / "datapackage.json").read_bytes())
     package["resources"] = [r for r in package["resources"] if r["name"] != "claimreview"]
