@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from shanghai_innovation._dataset import Dataset
-from shanghai_innovation._schema import Column, TableSpec, table_specs
+from shanghai_innovation._schema import Column, TableSpec, table_spec, table_specs
 
 from .metadata import FORMATS, About, about, column_units, json_file_name, schema_org
 
@@ -171,7 +171,7 @@ def _field(
     if units:
         field["unitText"] = units[0] if len(units) == 1 else list(units)
     if column.references is not None:
-        target = {"@id": f"{column.references}/id"}
+        target = {"@id": f"{column.references}/{table_spec(column.references).primary_key}"}
         if column.kind != "list" and (spec.name, column.references) in joins:
             field["references"] = {"field": target}
         else:
