@@ -274,7 +274,9 @@ def test_bad_csv(
     (release / f"{NAME}.json").unlink()
     edit_package(
         release,
-        lambda p: p.update(resources=[r for r in p["resources"] if r["path"].endswith(".csv")]),
+        lambda p: p.update(
+            resources=[r for r in p["resources"] if r["format"] in ("csv", "jsonld")]
+        ),
     )
     check_cli(capsys, release, RELEASE, "metrics.csv", why)
 

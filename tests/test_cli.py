@@ -277,7 +277,7 @@ def test_diff_json_shape(
     """`diff --json` is the documented object: versions, info, and per table three id lists."""
     old, _, new = (str(p) for p in two_releases)
     document = json.loads(run(capsys, "diff", old, new, "--json")[1])
-    assert ["info", "new_version", "old_version", "tables"] == list(document)
+    assert ["info", "metadata", "new_version", "old_version", "tables"] == list(document)
     assert sorted(TABLES) == list(document["tables"])
     for table in document["tables"].values():
         assert ["added", "changed", "removed"] == list(table)

@@ -44,13 +44,17 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+#: What every release holds whatever its formats: the descriptors and the checksums.
+ALWAYS = ("claimreview.jsonld", "croissant.json", "datapackage.json", "SHA256SUMS")
+
+
 def _expected_names(dataset: si.Dataset) -> list[str]:
     names = [f"{s.name}.{fmt}" for s in SPECS for fmt in ("parquet", "csv")]
-    return sorted([*names, json_file_name(dataset), "datapackage.json", "SHA256SUMS"])
+    return sorted([*names, json_file_name(dataset), *ALWAYS])
 
 
 def test_layout_has_every_table_in_every_format(dataset: si.Dataset, release: Path) -> None:
-    """The release holds one Parquet and one CSV per table, the JSON, the manifest and sums."""
+    """The release holds one Parquet and one CSV per table, the JSON, the descriptors and sums."""
     assert _expected_names(dataset) == sorted(p.name for p in release.iterdir())
 
 
@@ -215,9 +219,9 @@ def test_cli_write_failure_exits_12_with_one_line(
 
 
 def test_formats_can_be_chosen(dataset: si.Dataset, tmp_path: Path) -> None:
-    """Exporting only CSV writes the CSVs, the manifest and the sums, nothing else."""
+    """Exporting only CSV writes the CSVs, the descriptors and the sums, nothing else."""
     export_release(tmp_path / "csv", dataset=dataset, formats=("csv",))
-    expected = sorted([*(f"{s.name}.csv" for s in SPECS), "datapackage.json", "SHA256SUMS"])
+    expected = sorted([*(f"{s.name}.csv" for s in SPECS), *ALWAYS])
     assert expected == sorted(p.name for p in (tmp_path / "csv").iterdir())
 
 

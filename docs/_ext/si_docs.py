@@ -11,7 +11,14 @@ When the build starts (``builder-inited``) this writes, into
 - ``cli.rst``: the ``--help`` text of every command and the exit-code table;
 - ``api_more.rst``: autodoc entries for public names the hand-written API page
   does not list yet, so the reference is never incomplete;
-- ``timeline.png``: the 2020 timeline and the ranking movements (matplotlib, Agg).
+- ``timeline.png``: the 2020 timeline and the ranking movements (matplotlib, Agg);
+- ``cite.md``: how to cite the dataset and the article, from the same facts as
+  ``CITATION.cff`` and every release descriptor.
+
+It embeds the dataset as a schema.org ``Dataset`` in JSON-LD
+(``<script type="application/ld+json">``, from
+:func:`shanghai_innovation._formats.jsonld.build_dataset_jsonld`) in the
+landing page's ``<head>``, for dataset search engines.
 
 It also fills in the description of attrs fields that have no ``#:`` comment
 from their ``metadata`` and shows factory defaults instead of ``NOTHING``.
@@ -647,6 +654,59 @@ def _draw_rankings(ax_r: Any, ds: Any) -> None:
         )
 
 
+# --------------------------------------------------------------------------- linked data
+
+
+def dataset_jsonld_text(dataset: Any = None) -> str:
+    """The landing page's schema.org Dataset as JSON text safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no ``</script>`` can
+    end the element early; the JSON reads the same.
+    """
+    import shanghai_innovation as si  # noqa: PLC0415
+    from shanghai_innovation._formats.jsonld import build_dataset_jsonld  # noqa: PLC0415
+
+    ds = si.load() if dataset is None else dataset
+    text = json.dumps(build_dataset_jsonld(ds), sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _on_html_page_context(
+    app: Any, pagename: str, templatename: str, context: Any, doctree: Any
+) -> None:
+    """Put the dataset's JSON-LD in the landing page's head (and nowhere else)."""
+    if pagename == app.config.root_doc:
+        app.add_js_file(None, body=dataset_jsonld_text(), type="application/ld+json")
+
+
+def cite_md(dataset: Any = None) -> str:
+    """The "how to cite" text (MyST): the dataset, its BibTeX, and the article it is made from."""
+    import shanghai_innovation as si  # noqa: PLC0415
+    from shanghai_innovation._formats.metadata import about  # noqa: PLC0415
+
+    facts = about(si.load() if dataset is None else dataset)
+    out = [
+        "Cite the dataset, giving its version:",
+        "",
+        f"> {facts.citation}",
+        "",
+        "and the article it is made from:",
+        "",
+        *(f"> {text}" for text in facts.source_citations),
+        "",
+        "As BibTeX (the same entry is `citeAs` in every release's `croissant.json`):",
+        "",
+        "```bibtex",
+        facts.bibtex,
+        "```",
+        "",
+        "The repository's `CITATION.cff` (Citation File Format 1.2.0) says the same for "
+        "GitHub's *Cite this repository* box, Zenodo and reference managers.",
+        "",
+    ]
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- Sphinx hooks
 
 
@@ -658,6 +718,7 @@ def generate(out: Path = GENERATED) -> None:
     _write(out / "cli.rst", cli_rst())
     _write(out / "exit_codes.rst", exit_codes_rst())
     _write(out / "api_more.rst", api_more_rst())
+    _write(out / "cite.md", cite_md())
     draw_figure(out / "timeline.png")
 
 
@@ -744,6 +805,7 @@ def _on_process_signature(
 def setup(app: Any) -> dict[str, Any]:
     """Register the generators and autodoc hooks."""
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_html_page_context)
     app.connect("autodoc-process-docstring", _keep_colons, priority=600)
     app.connect("autodoc-process-docstring", _on_process_docstring)
     app.connect("autodoc-process-signature", _on_process_signature)

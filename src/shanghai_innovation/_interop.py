@@ -111,7 +111,7 @@ def pandas_frame(dataset: Dataset, table: str | type[Record]) -> pd.DataFrame:
     require("pandas", "pandas")
     spec, _ = _spec(dataset, table)
     frame = to_frame(arrow_table(dataset, table))
-    frame.attrs = frame_attrs(spec)
+    frame.attrs.update(frame_attrs(spec))
     return frame
 
 

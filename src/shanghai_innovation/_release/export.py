@@ -5,13 +5,16 @@ The release is one folder::
     <output>/
       SHA256SUMS              checksums of every other file, for `sha256sum -c`
       datapackage.json        Frictionless Data Package v2 describing the rest
+      croissant.json          MLCommons Croissant 1.1 metadata (JSON-LD)
+      claimreview.jsonld      the errata as schema.org ClaimReviews (JSON-LD)
       <dataset name>.json     the whole dataset as one JSON document
       <table>.csv             one per table (entities.csv, metrics.csv, ...)
       <table>.parquet         one per table
 
 with ``<dataset name>`` the dataset info's name (``shanghai-innovation``).
-Fewer formats can be asked for; ``datapackage.json`` and ``SHA256SUMS`` are
-always written and list exactly the files present.
+Fewer formats can be asked for; ``datapackage.json``, ``croissant.json``,
+``claimreview.jsonld`` and ``SHA256SUMS`` are always written, and list
+exactly the files present.
 
 **Atomic.** Every file is written into a fresh hidden folder beside the
 output (same parent, so the final move is a rename on one file system), then
@@ -141,6 +144,10 @@ def release_files(dataset: Dataset, formats: Iterable[str] = ALL_FORMATS) -> dic
             files[f"{spec.name}.csv"] = csv_bytes(spec, dataset.table(spec.name))
     if "json" in chosen:
         files[json_file_name(dataset)] = dataset_to_json(dataset)
+    # The linked-data descriptors (claimreview.jsonld, croissant.json), always.
+    from shanghai_innovation._formats.descriptors import descriptor_files  # noqa: PLC0415
+
+    files.update(descriptor_files(dataset, files))
     files[DATAPACKAGE_FILE] = _dumps(build_datapackage(dataset, files))
     sums = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
     files[CHECKSUMS_FILE] = sums.encode("ascii")

@@ -20,8 +20,9 @@ http(s) or ``file://`` URL of such a zip. Reading one goes, in order:
 :func:`verify` also decodes every other format present (CSV, JSON) and
 requires each to hold exactly the same records; for a release of this
 library's own schema version it also rebuilds ``datapackage.json``, the CSV
-files and the JSON document from the records and requires them to be
-identical, so an edit that was resealed with fresh checksums is still found
+files, the JSON document and the linked-data descriptors (``croissant.json``,
+``claimreview.jsonld``) from the records and requires them to be identical,
+so an edit that was resealed with fresh checksums is still found
 (the Parquet bytes depend on the pyarrow version; the fingerprint covers them).
 
 Every failure is one of the library's errors with a one-line message naming
@@ -444,7 +445,8 @@ def _read_tables(
 
 
 def _json_file(listed: Mapping[str, str]) -> str | None:
-    names = [n for n in listed if n.endswith(".json") and n != PACKAGE_FILE]
+    # By format, not only suffix: croissant.json is JSON too, but format "jsonld".
+    names = [n for n, fmt in listed.items() if n.endswith(".json") and fmt == "json"]
     return names[0] if len(names) == 1 else None
 
 
@@ -552,6 +554,12 @@ def _check_regenerated(
         where = f"{label}/{name}"
         _same_bytes(expected, _read_small(root / name, where), where, "JSON")
     data = {n: _read_small(root / n, f"{label}/{n}") for n in listed}
+    from shanghai_innovation._formats.descriptors import descriptor_files  # noqa: PLC0415
+
+    for name, expected in descriptor_files(dataset, data).items():
+        if name not in data:
+            raise IntegrityError(f"{label}/{name}: missing (every release holds it)")
+        _same_bytes(expected, data[name], f"{label}/{name}", "descriptor")
     try:
         regenerated = json.loads(json.dumps(build_datapackage(dataset, data)))
     except ValueError as exc:
