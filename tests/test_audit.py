@@ -227,11 +227,11 @@ def test_pledge_target_year_catches_a_pledge_made_after_publication(real: Datase
 
 
 def test_growth_vs_baseline_flags_the_real_spending_figure(real: Dataset) -> None:
-    """1.5 trillion against about 94 billion in 2015 is some sixteen-fold, not two-thirds up."""
+    """1.5 trillion against about 95 billion in 2015 is some sixteen-fold, not two-thirds up."""
     [finding] = found(real, "growth-vs-baseline")
     assert Severity.ERROR == finding.severity
-    assert "16 times" in finding.message
-    assert "+62.2 %, which fits" in finding.message
+    assert "15.8 times" in finding.message
+    assert "+60.5 %, which fits" in finding.message
     assert {"ref-rd-2016-implied-2015", "ref-rd-2019"} <= set(finding.references)
 
 
@@ -242,7 +242,7 @@ def test_growth_vs_baseline_catches_growth_that_does_not_fit(real: Dataset) -> N
     ds = replace(fixed, "rd-spending-growth-2015-2019", quantity=amount("1/3", Unit.RATIO))
     [finding] = found(ds, "growth-vs-baseline")
     assert "1/3" in finding.message
-    assert "+62.2 %, which does not fit either" in finding.message
+    assert "+60.5 %, which does not fit either" in finding.message
     assert 1 == exit_status(check(ds))
 
 
@@ -552,7 +552,7 @@ TODAY = [
     ("national-total", "error", ("rd-spending-2019",), True),
     ("exchange-rate", "info", ("rd-spending-2019",), False),
     ("count-vs-reference", "error", ("service-window-districts",), True),
-    ("unverified-reference", "warning", ("2020-12-09-gii-clusters",), False),
+    ("unverified-reference", "warning", ("2020-12-09-gii-clusters",), True),
     ("unverified-reference", "warning", ("nature-index-2020-shanghai",), True),
     ("unverified-reference", "warning", ("gii-2020-shanghai",), True),
     ("textual-fault", "warning", ("hard-x-day-device",), True),

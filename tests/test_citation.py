@@ -144,7 +144,7 @@ def test_the_citations_name_the_dataset_and_the_article() -> None:
         f'Li Qian. "{source.title}". SHINE (Shanghai Daily), 2020-12-31. {source.url}',
     )
     assert facts.bibtex.splitlines()[:4] == [
-        "@misc{shanghai-innovation-1-0-0,",
+        f"@misc{{shanghai-innovation-{facts.version.replace('.', '-')},",
         "  author = {{The shanghai\\_innovation developers}},",
         f"  title = {{{facts.title}}},",
         f"  version = {{{facts.version}}},",

@@ -280,7 +280,7 @@ def test_dataset_facts(croissant: dict[str, Any], dataset: si.Dataset) -> None:
         croissant["spatialCoverage"]["containedInPlace"]["name"],
     )
     cite = croissant["citeAs"]
-    assert cite.startswith("@misc{shanghai-innovation-1-0-0,")
+    assert cite.startswith(f"@misc{{shanghai-innovation-{info.version.replace('.', '-')},")
     for part in (info.version, source.url, source.author, "howpublished = {\\url{"):
         assert part in cite
 

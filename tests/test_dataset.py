@@ -202,7 +202,7 @@ def test_findings_and_errata_for_a_record() -> None:
     ds = si.load()
     assert (
         ["growth-vs-baseline", "share-of-gdp", "national-total", "exchange-rate"],
-        ["erratum-rd-spending-2019"],
+        ["erratum-rd-spending-2019", "erratum-rd-spending-2019-usd"],
         [],
         ["unverified-reference", "unverified-reference"],
     ) == (

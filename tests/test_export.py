@@ -20,7 +20,7 @@ from shanghai_innovation._formats.datapackage import json_file_name
 from shanghai_innovation._formats.parquet import read_parquet
 from shanghai_innovation._release import export as _export
 from shanghai_innovation._release.export import export_release, release_files
-from shanghai_innovation._schema import TableSpec, table_specs
+from shanghai_innovation._schema import SCHEMA_VERSION, TableSpec, table_specs
 from shanghai_innovation.testing import datasets
 
 SPECS = table_specs()
@@ -428,7 +428,7 @@ def test_parquet_carries_metadata(dataset: si.Dataset, release: Path) -> None:
         "table": spec.name,
         "shanghai_innovation:dataset": info.name,
         "shanghai_innovation:dataset_version": info.version,
-        "shanghai_innovation:schema_version": "1.0.0",
+        "shanghai_innovation:schema_version": SCHEMA_VERSION,
         "shanghai_innovation:license": info.license,
         "shanghai_innovation:license_url": info.license_url,
         "shanghai_innovation:attribution": info.attribution,

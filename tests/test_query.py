@@ -294,6 +294,8 @@ def test_date_of_each_table_is_documented_field() -> None:
                 expected = si.PartialDate.from_date(record.published)
             case si.Reference():
                 expected = record.as_of
+            case si.Statement():
+                expected = record.period
             case _:
                 expected = None
         assert expected == si.when(record)

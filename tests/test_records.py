@@ -36,8 +36,8 @@ from shanghai_innovation.testing import datasets
         ),
         (
             "global-innovation-hub-pledge",
-            "Pledge global-innovation-hub-pledge: Become a global centre of science and "
-            "technology innovation.: 20 years (2015)",
+            "Pledge global-innovation-hub-pledge: Grow into a worldwide centre of innovation: "
+            "20 years (2015)",
         ),
         ("erratum-hard-x-day-device", "Erratum erratum-hard-x-day-device: hard X-day device"),
     ],

@@ -17,6 +17,7 @@ from shanghai_innovation import _cli
 from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release.export import export_release
 from shanghai_innovation._release.reader import VerifyReport, load_release, verify
+from shanghai_innovation._schema import SCHEMA_VERSION
 
 from ._releases import (
     NAME,
@@ -159,9 +160,9 @@ def test_verify_reports_what_it_checked(release: Path) -> None:
         source=str(release),
         name=NAME,
         version="1.2.3",
-        schema_version="1.0.0",
+        schema_version=SCHEMA_VERSION,
         files=len(release_file_names()),
-        tables=12,
+        tables=len(si.TABLES),
         records=len(small_dataset()),
         fingerprint=content_fingerprint(small_dataset()),
         formats=("parquet", "csv", "json"),
@@ -174,7 +175,8 @@ def test_cli_verify_prints_one_paragraph(release: Path, capsys: pytest.CaptureFi
     code, out, err = _cli_run(capsys, "verify", str(release))
     assert (0, "") == (code, err)
     assert 1 == len(out.strip().splitlines())
-    for part in (NAME, "1.2.3", "schema 1.0.0", "29 files", "9 records", "sha256:"):
+    files = f"{len(release_file_names())} files"
+    for part in (NAME, "1.2.3", f"schema {SCHEMA_VERSION}", files, "9 records", "sha256:"):
         assert part in out
 
 

@@ -124,10 +124,17 @@ def test_query_set_finds_its_records_in_the_top_three(query: str) -> None:
 
 
 def test_ic_is_no_longer_a_substring_of_everything() -> None:
-    """'IC' finds the integrated-circuit records only, not every word holding 'ic'."""
+    """'IC' finds the integrated-circuit records only, not every word holding 'ic'.
+
+    Names first; then the two claims whose evidence names the industry and the
+    reference page for the industries' Chinese names, all as whole words.
+    """
     assert [
         (2.0, "integrated-circuits", "name"),
         (1.5, "shanghai-integrated-circuits-materials-institute", "name"),
+        (0.75, "core-industries-results", "evidence"),
+        (0.75, "core-industries-results-standfirst", "evidence"),
+        (0.75, "ref-web-industries", "statement"),
     ] == scores(si.load(), "IC")
 
 

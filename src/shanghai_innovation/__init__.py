@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         Record,
         Reference,
         Source,
+        Statement,
         Streak,
     )
     from ._release.diff import Diff, diff_datasets, diff_releases
@@ -137,6 +138,7 @@ __all__ = [
     "Severity",
     "ShanghaiInnovationError",
     "Source",
+    "Statement",
     "Streak",
     "Topic",
     "Unit",
@@ -219,6 +221,7 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "Record",
         "Reference",
         "Source",
+        "Statement",
         "Streak",
     ),
     "_release.diff": ("Diff", "diff_datasets", "diff_releases"),

@@ -291,9 +291,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _title(dataset: Dataset, record: Record) -> str:
-    """A record's title: its first own text field, else what it is about and its numbers."""
+    """A record's title: the text describing it, else what it is about and its numbers."""
     import attrs  # noqa: PLC0415
 
+    text = record._text()  # the one rule for what describes a record
+    if text is not None:
+        return text
     numbers: list[str] = []
     about = ""
     for field in attrs.fields(cast(Any, type(record))):
@@ -301,8 +304,6 @@ def _title(dataset: Dataset, record: Record) -> str:
         if field.name == "id" or value is None:
             continue
         target = field.metadata.get("references")
-        if target is None and isinstance(value, str) and value:
-            return value
         if target is not None and isinstance(value, str) and not about:
             linked = dataset.get(value)
             about = _title(dataset, linked) if linked is not None else value

@@ -23,6 +23,7 @@ from ._records import (
     Record,
     Reference,
     Source,
+    Statement,
     Streak,
     as_tuple,
 )
@@ -103,6 +104,7 @@ class Dataset:
     firsts: tuple[First, ...] = _tuple_of(First)
     quotes: tuple[Quote, ...] = _tuple_of(Quote)
     photos: tuple[Photo, ...] = _tuple_of(Photo)
+    statements: tuple[Statement, ...] = _tuple_of(Statement)
     references: tuple[Reference, ...] = _tuple_of(Reference)
     errata: tuple[Erratum, ...] = _tuple_of(Erratum)
 

@@ -15,6 +15,7 @@ rankings           ``published``, else the ``edition`` year
 streaks            ``latest_year``
 pledges            ``made``
 references         ``as_of``
+statements         ``period``, when the claim is tied to a time
 others             none: entities, firsts, quotes, photos and errata are undated
 =================  ==========================================================
 
@@ -44,6 +45,7 @@ from ._records import (
     Record,
     Reference,
     Source,
+    Statement,
     Streak,
     reference_fields,
 )
@@ -93,6 +95,8 @@ def when(record: Record) -> PartialDate | Period | None:
             return PartialDate.from_date(record.published)
         case Reference():
             return record.as_of
+        case Statement():
+            return record.period
     return None
 
 

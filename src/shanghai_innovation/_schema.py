@@ -57,7 +57,7 @@ __all__ = [
 
 #: Version of the export schema (SemVer). Bump the major part whenever a
 #: column is renamed, removed or retyped; readers refuse a newer major.
-SCHEMA_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = "1.1.0"
 
 #: The logical kind of a column; each writer maps it to its own type.
 ColumnKind = Literal["string", "integer", "number", "boolean", "date", "enum", "list"]

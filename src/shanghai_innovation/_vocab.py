@@ -151,6 +151,12 @@ class ErratumKind(enum.StrEnum):
     UNVERIFIED = "unverified"
     #: Disagrees with a reference, and neither can be shown right.
     CONFLICT = "conflict"
+    #: Was reported so at one time, but a later figure had replaced it before
+    #: the article appeared; the verdict is "outdated".
+    OUTDATED = "outdated"
+    #: True only with a qualifier, a method or a scope the article leaves out,
+    #: so a reader takes it for more than it is; the verdict is "misleading".
+    MISLEADING = "misleading"
 
 
 class Indicator(enum.StrEnum):
