@@ -101,7 +101,7 @@ def test_record_counts_per_table() -> None:
         "quotes": 1,
         "photos": 5,
         "statements": 13,
-        "references": 77,
+        "references": 78,
         "errata": 12,
     }
     assert expected == {name: len(table) for name, table in si.load().tables()}
