@@ -101,7 +101,7 @@ def test_record_counts_per_table() -> None:
         "quotes": 1,
         "photos": 5,
         "statements": 13,
-        "references": 78,
+        "references": 79,
         "errata": 12,
     }
     assert expected == {name: len(table) for name, table in si.load().tables()}
