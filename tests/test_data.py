@@ -1064,7 +1064,6 @@ WITHOUT_CHINESE_NAME = {
     "star-market": "no page found that ties the Chinese name to the English one",
     "zhangjiang-boston-enterprise-park": "only English pages were found",
     "shanghai-integrated-circuits-materials-institute": "only an English page was found",
-    "shanghai-qi-zhi-institute": "no page was found",
     "hard-x-day-device": "the device is unidentified",
     "beidou-3": "no page was found",
 }
