@@ -101,7 +101,7 @@ def test_record_counts_per_table() -> None:
         "quotes": 1,
         "photos": 5,
         "statements": 13,
-        "references": 77,
+        "references": 83,
         "errata": 12,
     }
     assert expected == {name: len(table) for name, table in si.load().tables()}
@@ -1053,20 +1053,26 @@ def test_every_name_is_as_the_article_gives_it() -> None:
 #: Entities with no Chinese name, reviewed: no page was found that gives one
 #: (people known only from a byline or credit, and things no page named).
 WITHOUT_CHINESE_NAME = {
-    "china": "no page searched gives one beside the country's English name",
-    "chinese-mainland": "no page was cited for the term on its own",
     "li-qian": "a byline only: the characters cannot be known from the romanisation",
     "dong-jun": "a photo credit only",
     "zhou-shengjie": "a photo credit only",
     "jiang-xiaowei": "a photo credit only",
-    "shine": "the outlet's English brand; no Chinese name was found",
+    "shine": "Wikipedia gives 上海日报 for the newspaper Shanghai Daily, none for its SHINE brand",
     "five-year-plan": "the article does not say which plan (national or the city's)",
-    "star-market": "no page found that ties the Chinese name to the English one",
     "zhangjiang-boston-enterprise-park": "only English pages were found",
-    "shanghai-integrated-circuits-materials-institute": "only an English page was found",
-    "shanghai-qi-zhi-institute": "no page was found",
+    "shanghai-integrated-circuits-materials-institute": "only a name in a list on an aggregator",
     "hard-x-day-device": "the device is unidentified",
-    "beidou-3": "no page was found",
+}
+
+#: Entities whose Chinese name rests on a page of medium confidence, reviewed:
+#: an aggregator's copy of a news report, or a page naming the company's
+#: pharmaceutical arm; no encyclopedia, official or major newspaper page was found.
+NAMED_BY_WEAKER_PAGES = {
+    "fosun": "the page names Fosun Pharma, the article only Fosun",
+    "shanghai-qi-zhi-institute": "The Paper's report, copied by an aggregator",
+    "shanghai-tree-graph-blockchain-research-institute": "the same copied report",
+    "yrd-national-technology-innovation-center": "an aggregator relaying a press conference",
+    "nature-index-science-cities": "a tech-news aggregator",
 }
 
 
@@ -1084,6 +1090,19 @@ def test_chinese_names_come_from_a_cited_page() -> None:
     assert [] == problems
     assert set(WITHOUT_CHINESE_NAME) == {e.id for e in ds.entities if e.name_zh_hans is None}
     assert "name" == attrs.fields_dict(Entity)["name_zh_hans"].metadata["search"]
+
+
+def test_chinese_names_on_weaker_pages_are_the_reviewed_ones() -> None:
+    """Every Chinese name rests on a high-confidence page but the reviewed few, none on a low."""
+    ds = si.load()
+    confidence = {}
+    for entity in ds.entities:
+        if entity.name_zh_hans is not None:
+            ref = ds.lookup(entity.name_zh_hans_reference or "")
+            assert isinstance(ref, Reference)
+            confidence[entity.id] = ref.confidence
+    assert set(NAMED_BY_WEAKER_PAGES) == {i for i, c in confidence.items() if c != "high"}
+    assert set() == {i for i, c in confidence.items() if c == "low"}
 
 
 def test_chinese_name_and_its_source_go_together() -> None:
