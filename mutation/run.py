@@ -1,0 +1,584 @@
+"""Mutation testing of the core modules: plant one small fault at a time, see if a test fails.
+
+Run from the repository root with the project's environment (``bash .ci/test``
+makes it; nothing else is needed, the runner uses only pytest and the standard
+library)::
+
+    .venv/bin/python mutation/run.py                    # every group in config.toml
+    .venv/bin/python mutation/run.py _values _audit     # some groups
+    .venv/bin/python mutation/run.py _audit --survivors # re-test last run's survivors only
+    .venv/bin/python mutation/run.py _values --list     # list the mutants, run nothing
+    .venv/bin/python mutation/run.py --show 'KEY'       # one mutant as a diff
+
+How it works: the runner parses each file of a group and makes every mutant
+(``mutants.py``). One traced run of the group's tests records which tests
+execute which lines. Then, per mutant, it forks a child that imports the
+module with that one fault planted (an import hook compiles the mutated AST in
+place of the file) and runs pytest, stopping at the first failure, on the tests
+that executed the mutated lines; a mutant they miss is re-run against the
+group's whole test list before it counts as surviving. A child that runs past
+its time limit is killed and the mutant counts as killed (an endless loop is
+a failure too). Hypothesis runs derandomized with the fast profile's 25
+examples, so a score is reproducible and the edges it needs must be fixed
+``@example``s.
+
+Results go to ``mutation/.state/<group>.json`` (for ``--survivors``) and a
+summary to stdout; ``--report FILE`` writes the markdown report. Survivors
+listed in ``equivalent.toml`` are reported with their reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from mutants import Mutant, compile_mutant, mutants  # noqa: E402
+
+PACKAGE = "shanghai_innovation"
+STATE = HERE / ".state"
+#: Mutant children get this many seconds plus this many times the tests' traced time.
+TIME_FLOOR, TIME_FACTOR = 60.0, 4.0
+#: Tests that took less than this (traced) also run for every mutant they did not execute.
+CHEAP = 1.0
+
+
+# --- the config --------------------------------------------------------------------------
+
+
+def load_config() -> dict[str, dict[str, list[str]]]:
+    with (HERE / "config.toml").open("rb") as f:
+        groups: dict[str, dict[str, list[str]]] = tomllib.load(f)["groups"]
+    return groups
+
+
+def load_equivalents() -> list[dict[str, str]]:
+    path = HERE / "equivalent.toml"
+    if not path.exists():
+        return []
+    with path.open("rb") as f:
+        items: list[dict[str, str]] = tomllib.load(f).get("equivalent", [])
+    return items
+
+
+def equivalent_reason(mutant: Mutant, equivalents: Iterable[dict[str, str]]) -> str | None:
+    """The documented reason a surviving mutant is harmless, matched by line text and change."""
+    for item in equivalents:
+        if (
+            item["file"] == mutant.file
+            and item["line"] == mutant.source_line
+            and item["mutation"] == mutant.description
+            and item.get("before", mutant.before) == mutant.before
+        ):
+            return item["reason"]
+    return None
+
+
+# --- running pytest in a forked child ----------------------------------------------------
+
+
+class _MutantLoader(importlib.machinery.SourceFileLoader):
+    """Loads one module from a precompiled (mutated) code object instead of its file."""
+
+    def __init__(self, fullname: str, path: str, code: CodeType) -> None:
+        super().__init__(fullname, path)
+        self._code = code
+
+    def get_code(self, fullname: str) -> CodeType:  # noqa: ARG002 - one module per loader
+        return self._code
+
+
+class _MutantFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, module: str, path: Path, code: CodeType) -> None:
+        self.module, self.path, self.code = module, path, code
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.module:
+            return None
+        package = self.path.name == "__init__.py"
+        return importlib.util.spec_from_file_location(
+            fullname,
+            self.path,
+            loader=_MutantLoader(fullname, str(self.path), self.code),
+            submodule_search_locations=[str(self.path.parent)] if package else None,
+        )
+
+
+class _Tracer:
+    """A pytest plugin recording, per test, the lines of the mutated files it executes.
+
+    Lines a fixture's setup executes count for every test using that fixture,
+    also the tests that find it already set up.
+    """
+
+    def __init__(self, files: Iterable[Path]) -> None:
+        self.files = {str(p) for p in files}
+        self.lines: dict[str, set[tuple[str, int]]] = {}
+        self.times: dict[str, float] = {}
+        self.failed: list[str] = []
+        self._sinks: list[set[tuple[str, int]]] = []
+        self._fixtures: dict[int, set[tuple[str, int]]] = {}
+
+    def _global(self, frame: Any, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename in self.files:
+            return self._local
+        return None
+
+    def _local(self, frame: Any, event: str, arg: object) -> Any:
+        if event == "line":
+            where = (frame.f_code.co_filename, frame.f_lineno)
+            for sink in self._sinks:
+                sink.add(where)
+        return self._local
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Iterator[None]:
+        lines = self._fixtures.setdefault(id(fixturedef), set())
+        self._sinks.append(lines)
+        try:
+            yield
+        finally:
+            self._sinks.remove(lines)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
+        lines: set[tuple[str, int]] = set()
+        self._sinks = [lines]
+        start = time.perf_counter()
+        sys.settrace(self._global)
+        try:
+            yield
+        finally:
+            sys.settrace(None)
+        self.times[item.nodeid] = time.perf_counter() - start
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            for fixturedef in defs:
+                lines |= self._fixtures.get(id(fixturedef), set())
+        self.lines[item.nodeid] = lines
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.failed:
+            self.failed.append(report.nodeid)
+
+
+def _pytest_args(tests: Sequence[str], basetemp: Path, stop_early: bool) -> list[str]:
+    args = [
+        *tests,
+        "-q",
+        "--no-header",
+        "--tb=short",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:randomly",
+        f"--basetemp={basetemp}",
+    ]
+    return [*args, "-x"] if stop_early else args
+
+
+def _child(
+    tests: Sequence[str],
+    log: Path,
+    basetemp: Path,
+    mutant: Mutant | None,
+    code: CodeType | None,
+    plugin: object | None,
+    stop_early: bool,
+) -> int:
+    """In the forked child: plant the mutant, run pytest, return its exit code."""
+    os.setpgid(0, 0)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.dont_write_bytecode = True
+    if mutant is not None and code is not None:
+        sys.meta_path.insert(0, _MutantFinder(mutant.module, ROOT / mutant.file, code))
+    plugins = [plugin] if plugin is not None else []
+    return int(pytest.main(_pytest_args(tests, basetemp, stop_early), plugins=plugins))
+
+
+def _fork(
+    tests: Sequence[str],
+    log: Path,
+    basetemp: Path,
+    mutant: Mutant | None = None,
+    code: CodeType | None = None,
+    plugin: object | None = None,
+    stop_early: bool = True,
+) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 3
+        try:
+            status = _child(tests, log, basetemp, mutant, code, plugin, stop_early)
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(status)
+    return pid
+
+
+def _status(wait_status: int) -> int:
+    if os.WIFEXITED(wait_status):
+        return os.WEXITSTATUS(wait_status)
+    return -os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else -1
+
+
+# --- the traced baseline -----------------------------------------------------------------
+
+
+def trace(group: str, files: Sequence[Path], tests: Sequence[str], work: Path) -> dict[str, Any]:
+    """Run the group's tests once, unmutated, recording lines per test; they must pass."""
+    out = work / f"{group}.trace.json"
+    log = work / f"{group}.trace.log"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 3
+        try:
+            tracer = _Tracer(files)
+            status = _child(tests, log, work / "trace-tmp", None, None, tracer, False)
+            lines = {
+                test: sorted([str(Path(f).relative_to(ROOT)), n] for f, n in found)
+                for test, found in tracer.lines.items()
+            }
+            modules = [
+                name
+                for name in list(sys.modules)
+                if not name.startswith((PACKAGE, "tests", "conftest", "si_docs", "__"))
+            ]
+            data = {
+                "lines": lines,
+                "times": tracer.times,
+                "failed": tracer.failed,
+                "modules": modules,
+                "status": status,
+            }
+            out.write_text(json.dumps(data), encoding="utf-8")
+        finally:
+            os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    status = _status(wait_status)
+    if status != 0 or not out.exists():
+        sys.exit(f"{group}: the unmutated tests do not pass (pytest exit {status}); see {log}")
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def warm_up(modules: Iterable[str]) -> None:
+    """Import, once in the parent, what every child would import anyway (not the package)."""
+    for name in modules:
+        if name in sys.modules:
+            continue
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+
+
+# --- running the mutants -----------------------------------------------------------------
+
+
+def covering_tests(mutant: Mutant, trace_data: dict[str, Any]) -> list[str]:
+    """The traced tests that executed a line of the mutant, in run order."""
+    if not mutant.in_function:
+        return []
+    span = set(range(mutant.line, mutant.end_line + 1))
+    return [
+        test
+        for test, lines in trace_data["lines"].items()
+        if any(f == mutant.file and n in span for f, n in lines)
+    ]
+
+
+def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> list[list[str]]:
+    """The test lists a mutant runs against, each only if it survived the one before.
+
+    1. the tests that executed the mutated lines;
+    2. those and every cheap test (traced under ``CHEAP`` seconds), which catches
+       a test that reused a result cached by an earlier one;
+    3. for a mutant of code that runs at import (a constant, a class body), the
+       whole list.
+    """
+    order = list(trace_data["times"])
+    covering = set(covering_tests(mutant, trace_data))
+    cheap = {t for t, seconds in trace_data["times"].items() if seconds < CHEAP}
+    out: list[list[str]] = []
+    if covering:
+        out.append([t for t in order if t in covering])
+    wider = [t for t in order if t in covering or t in cheap]
+    if not out or len(wider) > len(out[-1]):
+        out.append(wider)
+    if not mutant.in_function:
+        out.append(list(tests))
+    return out
+
+
+def run_group(
+    group: str,
+    config: dict[str, list[str]],
+    jobs: int,
+    only: set[str] | None,
+    equivalents: list[dict[str, str]],
+) -> dict[str, Any]:
+    """Mutate every file of a group and test each mutant; returns the results."""
+    files = [ROOT / f for f in config["files"]]
+    tests = config["tests"]
+    work = Path(tempfile.mkdtemp(prefix=f"mutation-{group}-"))
+    started = time.perf_counter()
+    print(f"== {group}: tracing {len(tests)} test files", flush=True)
+    trace_data = trace(group, files, tests, work)
+    traced = time.perf_counter() - started
+    print(f"   traced in {traced:.0f} s", flush=True)
+    warm_up(trace_data["modules"])
+    all_mutants = [m for f in files for m in mutants(f, ROOT)]
+    todo = [m for m in all_mutants if only is None or m.key in only]
+    print(f"   {len(all_mutants)} mutants, testing {len(todo)} with {jobs} jobs", flush=True)
+    times: dict[str, float] = trace_data["times"]
+    whole = sum(times.values())
+    results: dict[str, dict[str, Any]] = {}
+    # Queue entries: (mutant, the test lists still to run, most selective first).
+    queue: list[tuple[Mutant, list[list[str]]]] = [
+        (m, phases(m, trace_data, tests)) for m in todo
+    ]
+    running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
+    done = launched = 0
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                m, lists = queue.pop(0)
+                run_tests = lists[0]
+                code = compile_mutant(m, ROOT)
+                launched += 1
+                n = launched
+                basetemp = work / f"tmp-{n}"
+                log = work / f"mutant-{n}.log"
+                budget = sum(times.get(t, 0.0) for t in run_tests)
+                if run_tests == list(tests):
+                    budget = whole
+                limit = TIME_FLOOR + TIME_FACTOR * budget
+                pid = _fork(run_tests, log, basetemp, m, code)  # type: ignore[arg-type]
+                running[pid] = (m, lists, time.perf_counter(), limit, log)
+            time.sleep(0.02)
+            for pid, (m, lists, start, limit, log) in list(running.items()):
+                finished, wait_status = os.waitpid(pid, os.WNOHANG)
+                elapsed = time.perf_counter() - start
+                if finished == 0 and elapsed <= limit:
+                    continue
+                if finished == 0:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    status: int | str = "timeout"
+                else:
+                    status = _status(wait_status)
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)  # anything the tests left behind
+                del running[pid]
+                shutil.rmtree(log.parent / f"tmp-{log.stem.split('-')[1]}", ignore_errors=True)
+                if status in (4, 5):
+                    sys.exit(f"{m.key}: pytest could not run the tests (exit {status}); see {log}")
+                if status == 0 and len(lists) > 1:
+                    queue.insert(0, (m, lists[1:]))  # confirm against the wider list
+                    continue
+                outcome = "survived" if status == 0 else "killed"
+                killer = _first_failure(log) if outcome == "killed" else None
+                results[m.key] = {
+                    **asdict(m),
+                    "key": m.key,
+                    "outcome": outcome,
+                    "status": status,
+                    "killed_by": killer,
+                    "seconds": round(elapsed, 2),
+                    "equivalent": equivalent_reason(m, equivalents) if status == 0 else None,
+                }
+                done += 1
+                if outcome == "survived":
+                    print(f"   SURVIVED {m.key} {m.description}: {m.before}", flush=True)
+                if done % 50 == 0:
+                    print(f"   {done}/{len(todo)} in {time.perf_counter() - started:.0f} s")
+    finally:
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "group": group,
+        "files": config["files"],
+        "tests": tests,
+        "mutants": len(all_mutants),
+        "seconds": round(time.perf_counter() - started, 1),
+        "results": results,
+    }
+
+
+def _first_failure(log: Path) -> str | None:
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith(("FAILED ", "ERROR ")):
+                return line.split(" ", 1)[1].split(" - ")[0]
+    return None
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def summarise(state: dict[str, Any]) -> dict[str, Any]:
+    results = list(state["results"].values())
+    killed = sum(r["outcome"] == "killed" for r in results)
+    survived = [r for r in results if r["outcome"] == "survived"]
+    equivalent = [r for r in survived if r["equivalent"]]
+    total = len(results)
+    per_file: dict[str, list[int]] = {}
+    for r in results:
+        counts = per_file.setdefault(r["file"], [0, 0])
+        counts[0] += r["outcome"] == "killed"
+        counts[1] += 1
+    return {
+        "total": total,
+        "killed": killed,
+        "survived": len(survived),
+        "equivalent": len(equivalent),
+        "score": killed / total if total else 1.0,
+        "score_with_equivalent": (killed + len(equivalent)) / total if total else 1.0,
+        "per_file": per_file,
+        "open": [r for r in survived if not r["equivalent"]],
+        "survivors": survived,
+    }
+
+
+def report(states: Sequence[dict[str, Any]]) -> str:
+    """The markdown report: a score table, then every survivor with its reason or OPEN."""
+    lines = [
+        "| group | mutants | killed | survived | of which equivalent | score | "
+        "score, equivalents excluded | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for state in states:
+        s = summarise(state)
+        lines.append(
+            f"| `{state['group']}` | {s['total']} | {s['killed']} | {s['survived']} | "
+            f"{s['equivalent']} | {s['score']:.1%} | {_excluded(s):.1%} | {state['seconds']:.0f} |"
+        )
+    for state in states:
+        s = summarise(state)
+        lines += ["", f"### `{state['group']}`", ""]
+        for file, (killed, total) in s["per_file"].items():
+            lines.append(f"- `{file}`: {killed}/{total} killed")
+        if s["survivors"]:
+            lines += ["", "Survivors:", ""]
+        for r in sorted(s["survivors"], key=lambda r: (r["file"], r["line"], r["index"])):
+            reason = r["equivalent"] or "OPEN"
+            lines.append(
+                f"- `{r['file']}:{r['line']}` ({r['scope']}) {r['description']}: "
+                f"`{r['before']}` → `{r['after']}`. {reason}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _excluded(s: dict[str, Any]) -> float:
+    """Killed among the mutants that are not documented equivalents."""
+    relevant = s["total"] - s["equivalent"]
+    return s["killed"] / relevant if relevant else 1.0
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("groups", nargs="*", help="groups of config.toml (default: all)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--survivors", action="store_true", help="re-test last run's survivors")
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--show", metavar="KEY", help="show one mutant and stop")
+    parser.add_argument("--report", metavar="FILE", help="write the markdown report here")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    config = load_config()
+    groups = args.groups or list(config)
+    unknown = [g for g in groups if g not in config]
+    if unknown:
+        parser.error(f"no such group: {', '.join(unknown)}; groups are: {', '.join(config)}")
+    if args.list or args.show:
+        for group in groups:
+            for f in config[group]["files"]:
+                for m in mutants(ROOT / f, ROOT):
+                    if args.show and m.key != args.show:
+                        continue
+                    print(f"{m.key}  [{m.scope}] {m.description}")
+                    print(f"    {m.source_line}")
+                    print(f"    - {m.before}\n    + {m.after}")
+        return 0
+    # Hypothesis must not import the package through its entry point in the
+    # parent: each child imports it afresh, with its mutant.
+    os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
+    from hypothesis import settings  # noqa: PLC0415
+
+    del os.environ["HYPOTHESIS_NO_PLUGINS"]
+    settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True,
+                              database=None)
+    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
+    equivalents = load_equivalents()
+    STATE.mkdir(exist_ok=True)
+    states = []
+    started = time.perf_counter()
+    for group in groups:
+        path = STATE / f"{group}.json"
+        only = None
+        previous = None
+        if args.survivors and path.exists():
+            previous = json.loads(path.read_text(encoding="utf-8"))
+            only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
+        state = run_group(group, config[group], args.jobs, only, equivalents)
+        if previous is not None:
+            merged = {**previous["results"], **state["results"]}
+            state = {**state, "results": merged, "seconds": previous["seconds"]}
+        path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        states.append(state)
+        s = summarise(state)
+        print(
+            f"== {group}: {s['killed']}/{s['total']} killed ({s['score']:.1%}), "
+            f"{s['survived']} survived ({s['equivalent']} documented equivalent), "
+            f"{state['seconds']:.0f} s",
+            flush=True,
+        )
+    print(f"== all groups in {time.perf_counter() - started:.0f} s")
+    text = report(states)
+    if args.report:
+        Path(args.report).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
