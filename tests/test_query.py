@@ -532,3 +532,76 @@ def test_match_is_a_frozen_record() -> None:
     assert ("score", "record", "field", "text") == tuple(
         f.name for f in attrs.fields(si.Match)
     )
+    record = si.load().entities[0]
+    match = si.Match(4, record, "name", record.name)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        match.score = 0  # type: ignore[misc]
+    assert attrs.evolve(match) == match
+    assert hash(attrs.evolve(match)) == hash(match)
+
+
+# date-range edges (issue 15): each pinned with fixed dates, not only by the scan properties
+
+
+def test_where_with_only_a_start_keeps_what_lies_wholly_after_it() -> None:
+    """where(start=2020) alone drops 2019-05 and the 1999 source, keeps 2020-06-01 and 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start="2020"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start=dt.date(2020, 1, 1)))
+    assert ("next",) == tuple(r.id for r in ds.where(start=dt.date(2020, 6, 2)))
+
+
+def test_where_with_only_an_end_keeps_what_lies_wholly_before_it() -> None:
+    """where(end=2020) alone keeps the 1999 source, 2019-05 and 2020-06-01, not 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("src", "may", "june") == tuple(r.id for r in ds.where(end="2020"))
+    assert ("src", "may") == tuple(r.id for r in ds.where(end=dt.date(2020, 5, 31)))
+    assert ("src",) == tuple(r.id for r in ds.where(end="2019-05-30"))
+
+
+def test_between_one_day_and_itself_is_that_day() -> None:
+    """between(d, d) is the single day d: an event on it is found, its neighbours are not."""
+    ds = dataset(
+        event("before", "2020-06-28"), event("on", "2020-06-29"), event("after", "2020-06-30")
+    )
+    day = dt.date(2020, 6, 29)
+    assert ("on",) == tuple(r.id for r in ds.between(day, day))
+    assert ("on",) == tuple(r.id for r in ds.between("2020-06-29", "2020-06-29"))
+    assert ("on",) == tuple(r.id for r in ds.between(day, day, mode="overlaps"))
+    assert () == ds.between(dt.date(2020, 7, 1), dt.date(2020, 6, 30))  # an empty range
+
+
+def test_an_open_start_reaches_the_earliest_date_in_both_modes() -> None:
+    """between(None, x) finds dates of year 1, also with mode='overlaps' (no overflow)."""
+    ds = dataset(
+        event("first-day", "0001-01-01"), event("first-year", "0001"), event("late", "2020")
+    )
+    expected = ("first-year", "first-day")
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12", mode="overlaps"))
+    assert ("first-day",) == tuple(r.id for r in ds.between(None, "0001-01-01"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-01-01", mode="overlaps"))
+    assert (*expected, "src", "late") == tuple(
+        r.id for r in ds.between(None, None, mode="overlaps")
+    )
+
+
+def test_an_open_end_reaches_the_latest_date_in_both_modes() -> None:
+    """between(x, None) finds dates of year 9999, in both modes."""
+    ds = dataset(event("last-year", "9999"), event("last-day", "9999-12-31"))
+    expected = ("last-year", "last-day")
+    assert expected == tuple(r.id for r in ds.between("9999", None))
+    assert expected == tuple(r.id for r in ds.between("9999-12-31", None, mode="overlaps"))
+    assert ("last-day",) == tuple(r.id for r in ds.between("9999-12-31", None))
+
+
+def test_where_by_table_and_dates_keeps_table_order_not_timeline_order() -> None:
+    """where('events', start=, end=) lists the events in file order, not by date."""
+    ds = dataset(event("late", "2020-12"), event("early", "2016-01"), event("middle", "2018"))
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where(si.Event, start="2015", end="2025", mode="overlaps")
+    )
+    assert ("early", "middle", "late") == tuple(r.id for r in ds.between("2015", "2025"))
