@@ -122,7 +122,7 @@ def _set(attr: str, make: Callable[[ast.AST], object]) -> Callable[[ast.AST], as
     return apply
 
 
-def _changes(node: ast.AST, parent: ast.AST | None) -> list[_Change]:
+def _changes(node: ast.AST, parent: ast.AST | None) -> list[_Change]:  # noqa: PLR0912 - a case per operator
     """Every mutation this node admits, in a fixed order."""
     out: list[_Change] = []
     match node:
@@ -131,8 +131,7 @@ def _changes(node: ast.AST, parent: ast.AST | None) -> list[_Change]:
                 new = _BOUNDARY[type(op)]
 
                 def swap(n: ast.AST, i: int = i, new: type[ast.cmpop] = new) -> ast.AST:
-                    assert isinstance(n, ast.Compare)
-                    n.ops[i] = new()
+                    n.ops[i] = new()  # type: ignore[attr-defined]
                     return n
 
                 out.append((f"{_SYMBOL[type(op)]!r} -> {_SYMBOL[new]!r}", swap))
@@ -171,13 +170,13 @@ def _changes(node: ast.AST, parent: ast.AST | None) -> list[_Change]:
                 (f"{node.value} -> {node.value + 1}", _set("value", lambda n: n.value + 1))  # type: ignore[attr-defined]
             )
         case ast.If():
-            out.append(("drop the check (if never taken)", _set("test", lambda n: ast.Constant(False))))
+            never = _set("test", lambda n: ast.Constant(False))
+            out.append(("drop the check (if never taken)", never))
         case ast.comprehension():
             for i in range(len(node.ifs)):
 
                 def drop(n: ast.AST, i: int = i) -> ast.AST:
-                    assert isinstance(n, ast.comprehension)
-                    del n.ifs[i]
+                    del n.ifs[i]  # type: ignore[attr-defined]
                     return n
 
                 out.append(("drop the comprehension's 'if' filter", drop))
@@ -201,13 +200,11 @@ def _skipped_child(parent: ast.AST, field: str, child: ast.AST) -> bool:
         return True
     if isinstance(child, ast.Assert):
         return True
-    if (
+    return (
         isinstance(child, ast.If)
         and isinstance(child.test, ast.Name)
         and child.test.id == "TYPE_CHECKING"
-    ):
-        return True
-    return False
+    )
 
 
 def _is_docstring(parent: ast.AST, field: str, index: int | None, child: ast.AST) -> bool:
@@ -255,9 +252,7 @@ def _walk(tree: ast.Module) -> Iterator[_Site]:
                 if _skipped_child(node, name, child) or _is_docstring(node, name, where, child):
                     continue
                 runs_in_call = in_function
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                    runs_in_call = name == "body" or in_function
-                elif isinstance(node, ast.Lambda):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                     runs_in_call = name == "body" or in_function
                 elif isinstance(node, ast.arguments):
                     # Default values are evaluated when the function is defined.
@@ -328,8 +323,9 @@ def compile_mutant(mutant: Mutant, root: Path) -> object:
         _, apply = _changes(site.node, site.parent)[mutant.variant]
         new = apply(site.node)
         if new is not site.node:
-            assert site.parent is not None
-            assert site.field is not None
+            if site.parent is None or site.field is None:
+                msg = f"cannot replace the root of {mutant.file}"
+                raise LookupError(msg)
             if site.index is None:
                 setattr(site.parent, site.field, new)
             else:

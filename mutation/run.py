@@ -30,6 +30,7 @@ listed in ``equivalent.toml`` are reported with their reason.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import importlib
 import importlib.abc
@@ -60,7 +61,7 @@ from mutants import Mutant, compile_mutant, mutants  # noqa: E402
 PACKAGE = "shanghai_innovation"
 STATE = HERE / ".state"
 #: Mutant children get this many seconds plus this many times the tests' traced time.
-TIME_FLOOR, TIME_FACTOR = 60.0, 4.0
+TIME_FLOOR, TIME_FACTOR = 30.0, 4.0
 #: Tests that took less than this (traced) also run for every mutant they did not execute.
 CHEAP = 1.0
 
@@ -68,13 +69,15 @@ CHEAP = 1.0
 # --- the config --------------------------------------------------------------------------
 
 
-def load_config() -> dict[str, dict[str, list[str]]]:
+def load_config() -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+    """The groups, and the caches the tracer empties before each test."""
     with (HERE / "config.toml").open("rb") as f:
-        groups: dict[str, dict[str, list[str]]] = tomllib.load(f)["groups"]
-    return groups
+        data = tomllib.load(f)
+    return data["groups"], data.get("trace", {}).get("reset", [])
 
 
 def load_equivalents() -> list[dict[str, str]]:
+    """The documented equivalent mutants (``equivalent.toml``)."""
     path = HERE / "equivalent.toml"
     if not path.exists():
         return []
@@ -106,7 +109,7 @@ class _MutantLoader(importlib.machinery.SourceFileLoader):
         super().__init__(fullname, path)
         self._code = code
 
-    def get_code(self, fullname: str) -> CodeType:  # noqa: ARG002 - one module per loader
+    def get_code(self, fullname: str) -> CodeType:
         return self._code
 
 
@@ -135,11 +138,13 @@ class _Tracer:
     also the tests that find it already set up.
     """
 
-    def __init__(self, files: Iterable[Path]) -> None:
+    def __init__(self, files: Iterable[Path], resets: Sequence[str]) -> None:
         self.files = {str(p) for p in files}
+        self.resets = resets
         self.lines: dict[str, set[tuple[str, int]]] = {}
         self.times: dict[str, float] = {}
         self.failed: list[str] = []
+        self.collect: dict[str, float] = {}
         self._sinks: list[set[tuple[str, int]]] = []
         self._fixtures: dict[int, set[tuple[str, int]]] = {}
 
@@ -168,6 +173,7 @@ class _Tracer:
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
         lines: set[tuple[str, int]] = set()
         self._sinks = [lines]
+        reset_caches(self.resets)
         start = time.perf_counter()
         sys.settrace(self._global)
         try:
@@ -183,6 +189,32 @@ class _Tracer:
     def pytest_runtest_logreport(self, report: Any) -> None:
         if report.failed:
             self.failed.append(report.nodeid)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: Any) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        if isinstance(collector, pytest.Module):
+            self.collect[collector.nodeid] = time.perf_counter() - start
+
+
+def reset_caches(resets: Sequence[str]) -> None:
+    """Empty the caches named ``module:attribute`` (a functools cache, a dict, else set None).
+
+    Only modules already imported are touched.
+    """
+    for item in resets:
+        module_name, _, attribute = item.partition(":")
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        value = getattr(module, attribute)
+        if hasattr(value, "cache_clear"):
+            value.cache_clear()
+        elif isinstance(value, dict):
+            value.clear()
+        else:
+            setattr(module, attribute, None)
 
 
 def _pytest_args(tests: Sequence[str], basetemp: Path, stop_early: bool) -> list[str]:
@@ -256,7 +288,9 @@ def _status(wait_status: int) -> int:
 # --- the traced baseline -----------------------------------------------------------------
 
 
-def trace(group: str, files: Sequence[Path], tests: Sequence[str], work: Path) -> dict[str, Any]:
+def trace(
+    group: str, files: Sequence[Path], tests: Sequence[str], resets: Sequence[str], work: Path
+) -> dict[str, Any]:
     """Run the group's tests once, unmutated, recording lines per test; they must pass."""
     out = work / f"{group}.trace.json"
     log = work / f"{group}.trace.log"
@@ -264,7 +298,7 @@ def trace(group: str, files: Sequence[Path], tests: Sequence[str], work: Path) -
     if pid == 0:  # pragma: no cover - the child
         status = 3
         try:
-            tracer = _Tracer(files)
+            tracer = _Tracer(files, resets)
             status = _child(tests, log, work / "trace-tmp", None, None, tracer, False)
             lines = {
                 test: sorted([str(Path(f).relative_to(ROOT)), n] for f, n in found)
@@ -278,6 +312,7 @@ def trace(group: str, files: Sequence[Path], tests: Sequence[str], work: Path) -
             data = {
                 "lines": lines,
                 "times": tracer.times,
+                "collect": tracer.collect,
                 "failed": tracer.failed,
                 "modules": modules,
                 "status": status,
@@ -304,6 +339,87 @@ def warm_up(modules: Iterable[str]) -> None:
         del sys.modules[name]
 
 
+def _top_level_imports(path: Path, module: str, package: bool) -> set[str]:
+    """Package modules a module imports when it is imported (not inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    base = module if package else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+                continue
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = base.split(".")
+                    parent = ".".join(parts[: len(parts) - node.level + 1])
+                    where = f"{parent}.{node.module}" if node.module else parent
+                else:
+                    where = node.module or ""
+                found.add(where)
+                found.update(f"{where}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.If | ast.Try):
+                visit(node.body)
+                visit(node.orelse)
+
+    visit(tree.body)
+    return found
+
+
+def preload(files: Sequence[Path]) -> list[str]:
+    """Import, in the parent, the package modules no mutated file can reach, and load the data.
+
+    A module is left to the children when it is mutated, imports (at import
+    time) one that is, or is a submodule of a package that is. The bundled
+    data is loaded once here when loading it needs none of those. Returns
+    the modules preloaded.
+    """
+    src = ROOT / "src"
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in sorted((src / PACKAGE).rglob("*.py")):
+        if path.name == "__main__.py":
+            continue
+        parts = list(path.relative_to(src).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if package else parts)
+        modules[name] = (path, package)
+    imports = {
+        name: {m for m in _top_level_imports(path, name, package) if m in modules}
+        | ({name.rpartition(".")[0]} if "." in name else set())
+        for name, (path, package) in modules.items()
+    }
+    mutated = {str(f.resolve()) for f in files}
+    tainted = {name for name, (path, _) in modules.items() if str(path.resolve()) in mutated}
+    changed = True
+    while changed:
+        changed = False
+        for name, needs in imports.items():
+            if name not in tainted and needs & tainted:
+                tainted.add(name)
+                changed = True
+    safe = [name for name in modules if name not in tainted]
+    before = set(sys.modules)
+    package_module = importlib.import_module(PACKAGE) if PACKAGE in safe else None
+    names_before = set(vars(package_module)) if package_module is not None else set()
+    for name in safe:
+        importlib.import_module(name)
+    loader = f"{PACKAGE}._load"
+    if loader in safe:
+        importlib.import_module(loader).load()
+    if package_module is not None:
+        for name in set(vars(package_module)) - names_before:
+            if f"{PACKAGE}.{name}" not in safe:
+                delattr(package_module, name)  # cached by the lazy __getattr__
+    reached = {m for m in set(sys.modules) - before if m in tainted}
+    if reached:  # loading the data imported a mutated module after all: preload nothing
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+        return []
+    return safe
+
+
 # --- running the mutants -----------------------------------------------------------------
 
 
@@ -322,29 +438,35 @@ def covering_tests(mutant: Mutant, trace_data: dict[str, Any]) -> list[str]:
 def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> list[list[str]]:
     """The test lists a mutant runs against, each only if it survived the one before.
 
-    1. the tests that executed the mutated lines;
-    2. those and every cheap test (traced under ``CHEAP`` seconds), which catches
-       a test that reused a result cached by an earlier one;
-    3. for a mutant of code that runs at import (a constant, a class body), the
-       whole list.
+    A mutant inside a function runs the tests that executed its lines, one
+    test file at a time, the file quickest to collect and run first (most
+    faults are caught by the first; collecting a file costs more than most of
+    its tests). A mutant of code that runs at import (a constant, a class body,
+    a default value) runs the quick tests (traced under ``CHEAP`` seconds),
+    then the whole list.
     """
-    order = list(trace_data["times"])
-    covering = set(covering_tests(mutant, trace_data))
-    cheap = {t for t, seconds in trace_data["times"].items() if seconds < CHEAP}
-    out: list[list[str]] = []
-    if covering:
-        out.append([t for t in order if t in covering])
-    wider = [t for t in order if t in covering or t in cheap]
-    if not out or len(wider) > len(out[-1]):
-        out.append(wider)
-    if not mutant.in_function:
-        out.append(list(tests))
-    return out
+    times: dict[str, float] = trace_data["times"]
+    if mutant.in_function:
+        return _by_file(covering_tests(mutant, trace_data), trace_data)
+    cheap = [t for t, seconds in times.items() if seconds < CHEAP]
+    return [*_by_file(cheap, trace_data), list(tests)]
 
 
-def run_group(
+def _by_file(tests: Sequence[str], trace_data: dict[str, Any]) -> list[list[str]]:
+    """Tests split by file: quickest file first, quickest test first within each."""
+    times: dict[str, float] = trace_data["times"]
+    collect: dict[str, float] = trace_data["collect"]
+    by_file: dict[str, list[str]] = {}
+    for test in sorted(tests, key=lambda t: times.get(t, 0.0)):
+        by_file.setdefault(test.split("::")[0], []).append(test)
+    order = sorted(by_file, key=lambda f: collect.get(f, 0.0) + times.get(by_file[f][0], 0.0))
+    return [by_file[f] for f in order]
+
+
+def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one piece
     group: str,
     config: dict[str, list[str]],
+    resets: Sequence[str],
     jobs: int,
     only: set[str] | None,
     equivalents: list[dict[str, str]],
@@ -355,10 +477,12 @@ def run_group(
     work = Path(tempfile.mkdtemp(prefix=f"mutation-{group}-"))
     started = time.perf_counter()
     print(f"== {group}: tracing {len(tests)} test files", flush=True)
-    trace_data = trace(group, files, tests, work)
+    trace_data = trace(group, files, tests, resets, work)
     traced = time.perf_counter() - started
     print(f"   traced in {traced:.0f} s", flush=True)
     warm_up(trace_data["modules"])
+    preloaded = preload(files)
+    print(f"   preloaded {len(preloaded)} package modules", flush=True)
     all_mutants = [m for f in files for m in mutants(f, ROOT)]
     todo = [m for m in all_mutants if only is None or m.key in only]
     print(f"   {len(all_mutants)} mutants, testing {len(todo)} with {jobs} jobs", flush=True)
@@ -366,9 +490,14 @@ def run_group(
     whole = sum(times.values())
     results: dict[str, dict[str, Any]] = {}
     # Queue entries: (mutant, the test lists still to run, most selective first).
-    queue: list[tuple[Mutant, list[list[str]]]] = [
-        (m, phases(m, trace_data, tests)) for m in todo
-    ]
+    queue: list[tuple[Mutant, list[list[str]]]] = []
+    for m in todo:
+        lists = phases(m, trace_data, tests)
+        if lists:
+            queue.append((m, lists))
+        else:  # no test executes the mutated lines: nothing can catch it
+            results[m.key] = _result(m, "survived", None, None, 0.0, equivalents)
+            print(f"   NO TEST RUNS {m.key} {m.description}: {m.before}", flush=True)
     running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
     done = launched = 0
     try:
@@ -381,7 +510,9 @@ def run_group(
                 n = launched
                 basetemp = work / f"tmp-{n}"
                 log = work / f"mutant-{n}.log"
+                files_run = {t.split("::")[0] for t in run_tests}
                 budget = sum(times.get(t, 0.0) for t in run_tests)
+                budget += sum(trace_data["collect"].get(f, 1.0) for f in files_run)
                 if run_tests == list(tests):
                     budget = whole
                 limit = TIME_FLOOR + TIME_FACTOR * budget
@@ -411,15 +542,7 @@ def run_group(
                     continue
                 outcome = "survived" if status == 0 else "killed"
                 killer = _first_failure(log) if outcome == "killed" else None
-                results[m.key] = {
-                    **asdict(m),
-                    "key": m.key,
-                    "outcome": outcome,
-                    "status": status,
-                    "killed_by": killer,
-                    "seconds": round(elapsed, 2),
-                    "equivalent": equivalent_reason(m, equivalents) if status == 0 else None,
-                }
+                results[m.key] = _result(m, outcome, status, killer, elapsed, equivalents)
                 done += 1
                 if outcome == "survived":
                     print(f"   SURVIVED {m.key} {m.description}: {m.before}", flush=True)
@@ -440,6 +563,25 @@ def run_group(
     }
 
 
+def _result(
+    mutant: Mutant,
+    outcome: str,
+    status: int | str | None,
+    killer: str | None,
+    seconds: float,
+    equivalents: list[dict[str, str]],
+) -> dict[str, Any]:
+    return {
+        **asdict(mutant),
+        "key": mutant.key,
+        "outcome": outcome,
+        "status": status,
+        "killed_by": killer,
+        "seconds": round(seconds, 2),
+        "equivalent": equivalent_reason(mutant, equivalents) if outcome == "survived" else None,
+    }
+
+
 def _first_failure(log: Path) -> str | None:
     with contextlib.suppress(OSError):
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -452,6 +594,7 @@ def _first_failure(log: Path) -> str | None:
 
 
 def summarise(state: dict[str, Any]) -> dict[str, Any]:
+    """Counts and scores of one group's results."""
     results = list(state["results"].values())
     killed = sum(r["outcome"] == "killed" for r in results)
     survived = [r for r in results if r["outcome"] == "survived"]
@@ -513,7 +656,20 @@ def _excluded(s: dict[str, Any]) -> float:
 # --- the command -------------------------------------------------------------------------
 
 
+def show(config: dict[str, dict[str, list[str]]], groups: Sequence[str], key: str | None) -> None:
+    """Print the mutants of some groups (or the one with this key), run nothing."""
+    for group in groups:
+        for f in config[group]["files"]:
+            for m in mutants(ROOT / f, ROOT):
+                if key and m.key != key:
+                    continue
+                print(f"{m.key}  [{m.scope}] {m.description}")
+                print(f"    {m.source_line}")
+                print(f"    - {m.before}\n    + {m.after}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command: run the groups asked for and report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("groups", nargs="*", help="groups of config.toml (default: all)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
@@ -523,20 +679,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report", metavar="FILE", help="write the markdown report here")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
-    config = load_config()
+    # On SIGTERM, leave through the finally blocks that kill the children.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
+    config, resets = load_config()
     groups = args.groups or list(config)
     unknown = [g for g in groups if g not in config]
     if unknown:
         parser.error(f"no such group: {', '.join(unknown)}; groups are: {', '.join(config)}")
     if args.list or args.show:
-        for group in groups:
-            for f in config[group]["files"]:
-                for m in mutants(ROOT / f, ROOT):
-                    if args.show and m.key != args.show:
-                        continue
-                    print(f"{m.key}  [{m.scope}] {m.description}")
-                    print(f"    {m.source_line}")
-                    print(f"    - {m.before}\n    + {m.after}")
+        show(config, groups, args.show)
         return 0
     # Hypothesis must not import the package through its entry point in the
     # parent: each child imports it afresh, with its mutant.
@@ -544,8 +695,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hypothesis import settings  # noqa: PLC0415
 
     del os.environ["HYPOTHESIS_NO_PLUGINS"]
-    settings.register_profile("mutation", max_examples=25, deadline=None, derandomize=True,
-                              database=None)
+    settings.register_profile(
+        "mutation", max_examples=25, deadline=None, derandomize=True, database=None
+    )
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     equivalents = load_equivalents()
     STATE.mkdir(exist_ok=True)
@@ -558,7 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.survivors and path.exists():
             previous = json.loads(path.read_text(encoding="utf-8"))
             only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
-        state = run_group(group, config[group], args.jobs, only, equivalents)
+        state = run_group(group, config[group], resets, args.jobs, only, equivalents)
         if previous is not None:
             merged = {**previous["results"], **state["results"]}
             state = {**state, "results": merged, "seconds": previous["seconds"]}

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from shanghai_innovation import (
@@ -48,6 +48,7 @@ from shanghai_innovation._audit import (
 from shanghai_innovation._audit import (
     plausible as _plausible,
 )
+from shanghai_innovation._audit.lookup import severity_of
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
 from shanghai_innovation.testing import datasets, partial_dates, quantities, rankings
@@ -538,6 +539,10 @@ def test_rank_movement_fires_exactly_when_the_subtraction_fails(ranking: Ranking
 
 
 @given(st.integers(1, 40), st.integers(1990, 2030))
+@example(8, 2020)  # the real streak: 2013 to 2020
+@example(7, 2020)  # a year short
+@example(9, 2020)  # a year long
+@example(8, 2021)  # the same length, a year later
 def test_streak_first_year_fires_exactly_when_the_start_years_differ(
     length: int, latest: int
 ) -> None:
@@ -573,6 +578,12 @@ PUBLISHED = dt.date(2020, 12, 31)
 
 
 @given(partial_dates(2000, 2030))
+@example(PartialDate(2020, 12, 31))  # the day of publication
+@example(PartialDate(2021, 1, 1))  # the day after
+@example(PartialDate(2020))
+@example(PartialDate(2016, 1, 1))  # the first day of the period
+@example(PartialDate(2015, 12, 31))  # the day before
+@example(PartialDate(2016))
 def test_event_rules_fire_exactly_for_dates_outside_their_bounds(date: PartialDate) -> None:
     """An event after 2020-12-31 is flagged as such; one outside 2016-2020 as out of period."""
     ds = replace(load(), "2020-01-09-institutes-open", date=date)
@@ -582,6 +593,10 @@ def test_event_rules_fire_exactly_for_dates_outside_their_bounds(date: PartialDa
 
 
 @given(partial_dates(2019, 2022))
+@example(PartialDate(2020, 12, 31))  # ends on the day of publication
+@example(PartialDate(2020, 12))
+@example(PartialDate(2021, 1, 1))  # starts the day after
+@example(PartialDate(2021))
 def test_as_of_is_an_error_after_publication_and_a_warning_across_it(date: PartialDate) -> None:
     """An as-of date starting after publication is an error; one running past it a warning."""
     ds = replace(load(), "approved-drugs", as_of=date)
@@ -595,6 +610,9 @@ def test_as_of_is_an_error_after_publication_and_a_warning_across_it(date: Parti
 
 
 @given(st.integers(0, 1000), st.integers(0, 1000))
+@example(500, 500)  # a part as large as its whole
+@example(501, 500)
+@example(0, 0)
 def test_part_within_whole_fires_exactly_when_the_part_is_larger(part: int, whole: int) -> None:
     """Stated exactly, a part is flagged iff it exceeds its whole."""
     ds = replace(
@@ -605,6 +623,10 @@ def test_part_within_whole_fires_exactly_when_the_part_is_larger(part: int, whol
 
 
 @given(st.integers(150, 350))
+@example(241)  # 6.22 yuan per dollar: just inside 5 % below 6.5361
+@example(242)  # 6.198: just outside
+@example(206)  # 7.282: just outside 5 % above 6.9081
+@example(207)  # 7.246: just inside
 def test_exchange_rate_is_info_exactly_within_the_reference_band(billions: int) -> None:
     """1.5 trillion yuan for N billion dollars is plausible iff the rate is near 6.54-6.91."""
     usd = amount(billions * 10**9, Unit.USD)
@@ -657,3 +679,306 @@ def test_article_period_is_the_widest_derived_span_containing_publication(real: 
     # The real data: the past five years, 2016-2020 (the next five start after publication).
     ((period, _),) = _article_periods(real).values()
     assert "2016/2020" == str(period)
+
+
+# --- boundaries (issue 15): expectations written out, not computed from the constants ----
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "inside", "outside"),
+    [
+        # "about 200" is taken as 170 to 230, both ends included.
+        (Qualifier.ABOUT, ["170", "230", "200"], ["16999/100", "23001/100"]),
+        # "nearly 200" is 170 up to 200 itself.
+        (Qualifier.NEARLY, ["170", "200", "199"], ["16999/100", "20001/100"]),
+    ],
+)
+def test_a_hedge_of_closeness_allows_fifteen_percent_either_side(
+    qualifier: Qualifier, inside: list[str], outside: list[str]
+) -> None:
+    """Each end of the band is inside; a hundredth beyond either end is outside."""
+    band = _plausible(amount(200, Unit.COUNT, qualifier))
+    assert [True] * len(inside) == [Fraction(v) in band for v in inside]
+    assert [False] * len(outside) == [Fraction(v) in band for v in outside]
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "lower", "upper"),
+    [
+        (Qualifier.ABOUT, Fraction(170), Fraction(230)),
+        (Qualifier.NEARLY, Fraction(170), Fraction(200)),
+        (Qualifier.EXACT, Fraction(200), Fraction(200)),
+        (Qualifier.AT_LEAST, Fraction(200), None),
+        (Qualifier.UNDER, None, Fraction(200)),
+    ],
+)
+def test_plausible_bounds_of_each_hedge(
+    qualifier: Qualifier, lower: Fraction | None, upper: Fraction | None
+) -> None:
+    """The interval the rules compare: the band for nearly/about, the plain bounds otherwise."""
+    band = _plausible(amount(200, Unit.COUNT, qualifier))
+    assert (lower, upper) == (band.lower, band.upper)
+
+
+def test_mentions_agree_at_the_edge_of_a_hedge(real: Dataset) -> None:
+    """'Nearly 16,000' agrees with 13,600 (15 % below) and disagrees with 13,599."""
+    standfirst = "advanced-technology-companies-standfirst"
+    body = real.lookup("advanced-technology-companies")
+    assert amount(16000, Unit.COUNT, Qualifier.NEARLY) == getattr(body, "quantity", None)
+    edge = replace(real, standfirst, quantity=amount(13600, Unit.COUNT))
+    assert [] == found(edge, "mentions-agree")
+    beyond = replace(real, standfirst, quantity=amount(13599, Unit.COUNT))
+    assert 1 == len(found(beyond, "mentions-agree"))
+    over = replace(real, standfirst, quantity=amount(16001, Unit.COUNT))
+    assert 1 == len(found(over, "mentions-agree"))
+
+
+HALF_OF_CHINA_RD = 1_107_000_000_000  # ref-china-rd-2019 is 2,214 billion yuan
+
+
+@pytest.mark.parametrize(
+    ("spending", "verdict"),
+    [
+        (HALF_OF_CHINA_RD - 1, None),
+        (HALF_OF_CHINA_RD, None),  # exactly half: still plausible for one part
+        (HALF_OF_CHINA_RD + 1, "more than 50.0 % of it, implausible for one part"),
+        (2_214_000_000_000, "more than 50.0 % of it, implausible for one part"),
+        (2_214_000_000_001, "more than the whole"),
+    ],
+)
+def test_national_total_at_half_and_at_the_whole(
+    real: Dataset, spending: int, verdict: str | None
+) -> None:
+    """A city's amount up to half the national total passes; above half is flagged."""
+    ds = replace(real, "shanghai", part_of="china")
+    ds = replace(ds, "rd-spending-2019", quantity=amount(spending, Unit.CNY), equivalent=None)
+    findings = found(ds, "national-total")
+    assert ([] if verdict is None else [True]) == [
+        f.message.endswith(f"(ref-china-rd-2019), {verdict}") for f in findings
+    ]
+
+
+def test_national_total_follows_the_ancestors_and_their_confidence(real: Dataset) -> None:
+    """The total of a grandparent counts too; on a low-confidence total it is a warning."""
+    ds = replace(real, "shanghai", part_of="yangtze-delta-planted")
+    china = real.lookup("china")
+    planted = attrs.evolve(  # type: ignore[misc]
+        china, id="yangtze-delta-planted", name="Planted region", part_of="china"
+    )
+    ds = add(ds, planted)
+    [finding] = found(ds, "national-total")
+    assert (Severity.ERROR, ("ref-china-rd-2019",)) == (finding.severity, finding.references)
+    assert "for china (ref-china-rd-2019)" in finding.message
+    weak = replace(ds, "ref-china-rd-2019", confidence=Confidence.LOW)
+    assert [Severity.WARNING] == [f.severity for f in found(weak, "national-total")]
+
+
+@pytest.mark.parametrize(
+    ("yuan", "expected"),
+    [
+        # The reference rates for 2019-2020 run from 6.5361 to 6.9081 yuan per
+        # dollar; 5 % beyond them gives 6.209295 to 7.253505.
+        (6_209_294, Severity.ERROR),
+        (6_209_295, Severity.INFO),
+        (6_700_000, Severity.INFO),
+        (7_253_505, Severity.INFO),
+        (7_253_506, Severity.ERROR),
+    ],
+)
+def test_exchange_rate_at_the_edges_of_the_tolerance(
+    real: Dataset, yuan: int, expected: Severity
+) -> None:
+    """Yuan for one million dollars: plausible exactly from 6,209,295 to 7,253,505."""
+    ds = replace(
+        real,
+        "rd-spending-2019",
+        quantity=amount(yuan, Unit.CNY),
+        equivalent=amount(1_000_000, Unit.USD),
+    )
+    [finding] = found(ds, "exchange-rate")
+    assert expected == finding.severity
+    assert "6.536 to 6.908" in finding.message
+    assert [
+        "ref-cny-usd-2019",
+        "ref-cny-usd-2020",
+        "ref-cny-usd-2020-nbs",
+        "ref-cny-usd-2020-12",
+    ] == list(finding.references)
+
+
+def test_exchange_rate_with_the_pair_reversed_and_on_weak_references(real: Dataset) -> None:
+    """A dollar amount with its yuan equivalent is read the same way; weak rates warn."""
+    ds = replace(
+        real,
+        "rd-spending-2019",
+        quantity=amount(1_000_000, Unit.USD),
+        equivalent=amount(9_000_000, Unit.CNY),
+    )
+    [finding] = found(ds, "exchange-rate")
+    assert (Severity.ERROR, "9.00") == (finding.severity, finding.message.split("implies ")[1][:4])
+    for ref in ("ref-cny-usd-2019", "ref-cny-usd-2020", "ref-cny-usd-2020-nbs"):
+        ds = replace(ds, ref, confidence=Confidence.LOW)
+    [finding] = found(ds, "exchange-rate")
+    assert Severity.ERROR == finding.severity  # one rate (2020-12) is of medium confidence
+    ds = replace(ds, "ref-cny-usd-2020-12", confidence=Confidence.LOW)
+    [finding] = found(ds, "exchange-rate")
+    assert Severity.WARNING == finding.severity
+
+
+@pytest.mark.parametrize(
+    ("horizon", "expected"),
+    [
+        (4, [Severity.WARNING]),  # 2019: already due
+        (5, [Severity.WARNING]),  # 2020: due in the year of publication
+        (6, []),  # 2021: still ahead
+    ],
+)
+def test_pledge_due_in_the_publication_year_is_already_due(
+    real: Dataset, horizon: int, expected: list[Severity]
+) -> None:
+    """2015 plus 5 years is 2020, the article's own year: the goal has fallen due."""
+    ds = replace(real, "global-innovation-hub-pledge", horizon=amount(horizon, Unit.YEARS))
+    findings = found(ds, "pledge-target-year")
+    assert expected == [f.severity for f in findings]
+    if findings:
+        assert f"2015 + {horizon} years = {2014 + horizon + 1}" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("made", "expected"),
+    [
+        (PartialDate(2020, 12, 31), []),  # on the day of publication
+        (PartialDate(2021, 1, 1), [Severity.ERROR]),  # the day after
+        (PartialDate(2020), []),
+    ],
+)
+def test_pledge_made_on_the_day_of_publication_is_fine(
+    real: Dataset, made: PartialDate, expected: list[Severity]
+) -> None:
+    """A pledge made on the publication day passes; one made the day after is an error."""
+    ds = replace(real, "global-innovation-hub-pledge", made=made)
+    assert expected == [f.severity for f in found(ds, "pledge-target-year")]
+
+
+GDP_2019 = 3_815_500_000_000  # ref-gdp-2019: about 3,815.5 billion yuan
+
+
+@pytest.mark.parametrize(
+    ("spending", "over_whole"),
+    [(GDP_2019, False), (GDP_2019 + 1, True)],
+)
+def test_share_of_gdp_flags_rd_above_gdp(real: Dataset, spending: int, over_whole: bool) -> None:
+    """R&D spending above the GDP itself is more than the whole economy: an error."""
+    ds = replace(real, "rd-spending-2019", quantity=amount(spending, Unit.CNY), equivalent=None)
+    # Even when the only intensity disagreeing is weak, above the GDP stays an error.
+    ds = replace(ds, "ref-rd-2019-intensity", confidence=Confidence.LOW)
+    [finding] = found(ds, "share-of-gdp")
+    assert over_whole == ("more than the whole economy" in finding.message)
+    assert (Severity.ERROR if over_whole else Severity.WARNING) == finding.severity
+    assert "100.0 % of the 2019 GDP" in finding.message
+
+
+def test_share_of_gdp_on_a_weak_gdp_is_a_warning(real: Dataset) -> None:
+    """A share worked out from a low-confidence GDP is a warning, even when it contradicts."""
+    ds = replace(real, "ref-gdp-2019", confidence=Confidence.LOW)
+    [finding] = found(ds, "share-of-gdp")
+    assert Severity.WARNING == finding.severity
+
+
+def test_share_of_gdp_names_a_stated_intensity_that_disagrees(real: Dataset) -> None:
+    """A stated intensity of the same year that disagrees is named and makes it an error."""
+    fixed = replace(real, "rd-spending-2019", quantity=CORRECT_RD_2019)
+    assert [] == found(fixed, "share-of-gdp")
+    ds = replace(fixed, "rd-spending-share-of-gdp", quantity=amount(8, Unit.PERCENT))
+    ds = replace(ds, "ref-rd-2019-intensity", confidence=Confidence.LOW)
+    [finding] = found(ds, "share-of-gdp")
+    assert Severity.ERROR == finding.severity
+    assert ("rd-spending-2019", "rd-spending-share-of-gdp") == finding.records
+    assert "consistent only with ref-rd-2019-intensity" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("confidences", "expected"),
+    [
+        ((), Severity.ERROR),
+        ((Confidence.HIGH,), Severity.ERROR),
+        ((Confidence.MEDIUM,), Severity.ERROR),
+        ((Confidence.LOW,), Severity.WARNING),
+        ((Confidence.LOW, Confidence.LOW), Severity.WARNING),
+        ((Confidence.LOW, Confidence.HIGH), Severity.ERROR),
+        ((Confidence.HIGH, Confidence.LOW), Severity.ERROR),
+    ],
+)
+def test_severity_drops_to_a_warning_only_when_every_reference_is_weak(
+    real: Dataset, confidences: tuple[Confidence, ...], expected: Severity
+) -> None:
+    """An error rests on any solid reference; only all-low-confidence ones make it a warning."""
+    base = real.lookup("ref-districts")
+    refs = [attrs.evolve(base, confidence=c) for c in confidences]  # type: ignore[misc]
+    assert expected == severity_of(refs)
+
+
+def test_an_undated_count_is_checked_against_a_dated_reference(real: Dataset) -> None:
+    """A count with no date meets the reference of any year; one of another year does not."""
+    undated = replace(real, "service-window-districts", as_of=None)
+    [finding] = found(undated, "count-vs-reference")
+    assert ("service-window-districts",) == finding.records
+    assert "in 2020" in finding.message
+    other_year = replace(real, "service-window-districts", as_of=PartialDate(2019))
+    assert [] == found(other_year, "count-vs-reference")
+    undated_ref = replace(real, "ref-districts", as_of=None)
+    [finding] = found(undated_ref, "count-vs-reference")
+    assert finding.message.endswith("gives 16 for shanghai")
+
+
+def test_an_erratum_naming_a_findings_second_record_acknowledges_it(real: Dataset) -> None:
+    """A finding on (part, whole) is acknowledged by an erratum about the whole."""
+    ds = replace(real, "world-laureates-forum-2020-scientists", quantity=amount(50, Unit.COUNT))
+    erratum = Erratum(
+        id="erratum-planted-whole",
+        kind=ErratumKind.WRONG,
+        record="world-laureates-forum-2020-scientists",
+        field_name="quantity",
+        stated="50",
+        explanation="A planted count, smaller than a part of it.",
+        rules=("part-within-whole",),
+    )
+    [finding] = found(add(ds, erratum), "part-within-whole")
+    assert "world-laureates-forum-2020-scientists" == finding.records[1]
+    assert finding.acknowledged
+    [finding] = found(ds, "part-within-whole")
+    assert not finding.acknowledged
+
+
+def test_text_summary_counts_acknowledged_errors(real: Dataset) -> None:
+    """The summary says how many errors are acknowledged and how many are still open."""
+    text = findings_to_text(check(real)).splitlines()
+    assert [
+        "9 findings: 4 errors (4 acknowledged), 4 warnings, 1 info",
+        "every error is acknowledged by an erratum",
+    ] == text[-2:]
+    text = findings_to_text(check(without_errata(real))).splitlines()
+    assert [
+        "8 findings: 4 errors (0 acknowledged), 3 warnings, 1 info",  # no garbled words
+        "4 errors are not acknowledged by any erratum",
+    ] == text[-2:]
+    one = [Finding("r", Severity.ERROR, ["a", "b"], "m", ["x"])]
+    assert [
+        "error: r: a, b",
+        "    m",
+        "    references: x",
+        "1 finding: 1 error (0 acknowledged), 0 warnings, 0 info",
+        "1 error is not acknowledged by any erratum",
+    ] == findings_to_text(one).splitlines()
+    acknowledged = [
+        Finding("r", Severity.ERROR, ["a"], "m", acknowledged=True),
+        Finding("s", Severity.WARNING, ["b"], "n"),
+    ]
+    assert [
+        "error: r: a (acknowledged)",
+        "    m",
+        "warning: s: b",
+        "    n",
+        "2 findings: 1 error (1 acknowledged), 1 warning, 0 info",
+        "every error is acknowledged by an erratum",
+    ] == findings_to_text(acknowledged).splitlines()

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
@@ -31,6 +31,7 @@ SOURCE = si.Source(
 )
 INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
 LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+D = si.PartialDate
 
 
 def event(id: str, date: str, title: str = "A title", entities: tuple[str, ...] = ()) -> si.Event:
@@ -358,6 +359,11 @@ def test_between_matches_a_scan(
     partial_dates(2015, 2025),
     st.booleans(),
 )
+@example([D(2020, 6, 29)], D(2020, 6, 29), D(2020, 6, 29), False)  # one day
+@example([D(2020, 6), D(2020, 6, 30)], D(2020, 6, 30), D(2020, 6, 30), True)
+@example([D(1, 1, 1), D(1)], D(1), D(1, 1, 1), True)  # the earliest date
+@example([D(9999, 12, 31), D(9999)], D(9999), D(9999, 12, 31), True)  # the latest
+@example([D(2016), D(2015, 12, 31), D(2021, 1, 1)], D(2016), D(2020), False)
 def test_between_matches_a_scan_for_many_mixed_precisions(
     dates: list[si.PartialDate], a: si.PartialDate, b: si.PartialDate, overlaps: bool
 ) -> None:

@@ -350,3 +350,40 @@ def test_negative_usd_ratio_and_rates_are_refused_like_cny(unit: Unit, message: 
 def test_quantity_accepts_the_edges_of_each_unit(unit: Unit, value: Fraction) -> None:
     """Zero amounts, 0 and 100 percent, a count of 0 and rank 1 are all valid."""
     assert value == Quantity(value, unit).value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (F(1, 5**30), "0." + "0" * 20 + "1073741824"),
+        (F(3, 2 * 5**30), "0." + "0" * 20 + "1610612736"),
+        (F(-7, 2**70), None),
+        (F(10**30 + 1, 10**30), "1." + "0" * 29 + "1"),
+    ],
+)
+def test_format_fraction_is_exact_for_long_decimals(value: Fraction, expected: str | None) -> None:
+    """Denominators far beyond float precision still give the exact decimal, which reads back."""
+    text = format_fraction(value)
+    if expected is not None:
+        assert expected == text
+    assert "/" not in text
+    assert value == parse_fraction(text)
+
+
+@pytest.mark.parametrize("value", [3.5, 16000, "16000", None])
+def test_quantity_value_must_be_a_fraction(value: object) -> None:
+    """A float, an int, text or None is refused: the value is an exact Fraction."""
+    with pytest.raises(TypeError, match=f"^value must be a Fraction, got {type(value).__name__}$"):
+        Quantity(value, Unit.CNY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("year", "ok"), [(0, False), (1, True), (2020, True), (9999, True), (10000, False)]
+)
+def test_partial_date_years_run_from_1_to_9999(year: int, ok: bool) -> None:
+    """Years 1 to 9999 are dates (those a datetime.date can hold); 0 and 10000 are refused."""
+    if ok:
+        assert (year, dt.date(year, 1, 1)) == (PartialDate(year).year, PartialDate(year).start)
+    else:
+        with pytest.raises(ValueError, match=f"^year out of range: {year}$"):
+            PartialDate(year)
