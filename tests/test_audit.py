@@ -18,6 +18,7 @@ from shanghai_innovation import (
     Dataset,
     Erratum,
     ErratumKind,
+    Interval,
     PartialDate,
     Period,
     Qualifier,
@@ -49,6 +50,11 @@ from shanghai_innovation._audit import (
     plausible as _plausible,
 )
 from shanghai_innovation._audit.lookup import severity_of
+from shanghai_innovation._audit.numbers import amount as _amount
+from shanghai_innovation._audit.numbers import num as _num
+from shanghai_innovation._audit.numbers import pct as _pct
+from shanghai_innovation._audit.numbers import range_text as _range_text
+from shanghai_innovation._audit.numbers import scale as _scale
 from shanghai_innovation._cli import main
 from shanghai_innovation._load import load
 from shanghai_innovation.testing import datasets, partial_dates, quantities, rankings
@@ -982,3 +988,121 @@ def test_text_summary_counts_acknowledged_errors(real: Dataset) -> None:
         "2 findings: 1 error (1 acknowledged), 1 warning, 0 info",
         "every error is acknowledged by an erratum",
     ] == findings_to_text(acknowledged).splitlines()
+
+
+# --- the numbers the messages print ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Fraction(1_500_000_000_000), "1.5 trillion"),
+        (Fraction(10**12), "1 trillion"),
+        (Fraction(10**12 - 1), "1000 billion"),
+        (Fraction(94_000_000_000), "94 billion"),
+        (Fraction(10**9), "1 billion"),
+        (Fraction(84_500_000), "84.5 million"),
+        (Fraction(10**6), "1 million"),
+        (Fraction(999_999), "999999"),
+        (Fraction(16000), "16000"),
+        (Fraction(-2 * 10**9), "-2 billion"),
+        (Fraction(6696, 1000), "6.696"),
+        (Fraction(2, 3), "0.6667"),
+        (Fraction(0), "0"),
+    ],
+)
+def test_num_writes_large_numbers_in_words(value: Fraction, text: str) -> None:
+    """Trillions, billions and millions from exactly one of each; smaller whole numbers as is."""
+    assert text == _num(value)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "text"),
+    [
+        (amount(1_500_000_000_000, Unit.CNY, Qualifier.OVER), "over 1.5 trillion CNY"),
+        (amount(16000, Unit.COUNT, Qualifier.NEARLY), "nearly 16000"),
+        (amount("3.5", Unit.PERCENT, Qualifier.AT_LEAST), "at least 3.5 %"),
+        (amount("2/3", Unit.RATIO, Qualifier.NEARLY), "nearly 2/3 (+66.7 %)"),
+        (amount("6.9081", Unit.CNY_PER_USD), "6.908 CNY/USD"),
+    ],
+)
+def test_amount_writes_a_quantity_with_its_hedge(quantity: Quantity, text: str) -> None:
+    """A hedge, the number in words, then the unit; a ratio also as a signed percentage."""
+    assert text == _amount(quantity)
+
+
+def test_pct_is_signed_unless_asked_not_to_be() -> None:
+    """A change prints with its sign, a share without."""
+    assert ("+62.2 %", "-10.0 %", "50.0 %") == (
+        _pct(Fraction(622, 1000)),
+        _pct(Fraction(-1, 10)),
+        _pct(Fraction(1, 2), signed=False),
+    )
+
+
+@pytest.mark.parametrize(
+    ("interval", "text"),
+    [
+        (Interval(Fraction(5), True, Fraction(5), True), "5"),
+        (Interval(Fraction(5), True, Fraction(9), True), "5 to 9"),
+        (Interval(Fraction(5), True, None, False), "at least 5"),
+        (Interval(Fraction(5), False, None, False), "above 5"),
+        (Interval(None, False, Fraction(9), True), "at most 9"),
+        (Interval(None, False, Fraction(9), False), "below 9"),
+        (Interval(None, False, None, False), "any value"),
+    ],
+)
+def test_range_text_names_each_kind_of_bound(interval: Interval, text: str) -> None:
+    """A point, a range, an open end at or beyond a bound, or no bound at all."""
+    assert text == _range_text(interval)
+
+
+def test_scale_moves_both_ends_and_keeps_their_inclusion() -> None:
+    """interval * factor + shift, open ends stay open, inclusion kept."""
+    interval = Interval(Fraction(2), False, Fraction(4), True)
+    assert Interval(Fraction(5), False, Fraction(11), True) == _scale(
+        interval, Fraction(3), Fraction(-1)
+    )
+    assert Interval(Fraction(6), True, None, False) == _scale(
+        Interval(Fraction(2), True, None, False), Fraction(3)
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlaps", "a_exceeds_b"),
+    [
+        # touching at 5, both ends included: one shared value
+        ((1, True, 5, True), (5, True, 9, True), True, False),
+        # touching at 5, one end open: nothing shared
+        ((1, True, 5, False), (5, True, 9, True), False, False),
+        ((1, True, 5, True), (5, False, 9, True), False, False),
+        ((5, False, 9, True), (1, True, 5, True), False, True),
+        ((5, True, 9, True), (1, True, 5, False), False, True),
+        ((5, True, 9, True), (1, True, 5, True), True, False),
+        # apart
+        ((6, True, 9, True), (1, True, 5, True), False, True),
+        ((1, True, 5, True), (6, True, 9, True), False, False),
+        # nested, and open on one side
+        ((1, True, 9, True), (3, True, 4, True), True, False),
+        ((None, False, 3, True), (2, True, None, False), True, False),
+        ((None, False, 3, True), (4, True, None, False), False, False),
+        ((4, True, None, False), (None, False, 3, True), False, True),
+        ((4, True, None, False), (None, False, None, False), True, False),
+    ],
+)
+def test_overlap_and_exceeds_at_touching_ends(
+    a: tuple[Any, ...], b: tuple[Any, ...], overlaps: bool, a_exceeds_b: bool
+) -> None:
+    """Intervals meeting at one value overlap only when both hold it; above is wholly above."""
+
+    def interval(lower: int | None, low_in: bool, upper: int | None, up_in: bool) -> Interval:
+        return Interval(
+            None if lower is None else Fraction(lower),
+            low_in,
+            None if upper is None else Fraction(upper),
+            up_in,
+        )
+
+    ia, ib = interval(*a), interval(*b)
+    assert (overlaps, overlaps) == (_overlap(ia, ib), _overlap(ib, ia))
+    assert a_exceeds_b == _exceeds(ia, ib)

@@ -387,3 +387,9 @@ def test_partial_date_years_run_from_1_to_9999(year: int, ok: bool) -> None:
     else:
         with pytest.raises(ValueError, match=f"^year out of range: {year}$"):
             PartialDate(year)
+
+
+def test_a_period_is_stated_unless_marked_derived() -> None:
+    """By default a period is the article's own dates: not derived, with no derivation."""
+    period = Period(PartialDate(2016), PartialDate(2020))
+    assert (False, None) == (period.derived, period.derivation)
