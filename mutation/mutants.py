@@ -277,7 +277,7 @@ def mutants(path: Path, root: Path) -> list[Mutant]:
     found: list[Mutant] = []
     for index, site in enumerate(_walk(tree)):
         for variant, (description, apply) in enumerate(_changes(site.node, site.parent)):
-            line = getattr(site.node, "lineno", 0)
+            line, end_line, col = _position(site.node)
             before = _code(site.node)
             after = _code(apply(copy.deepcopy(site.node)))
             found.append(
@@ -287,8 +287,8 @@ def mutants(path: Path, root: Path) -> list[Mutant]:
                     index=index,
                     variant=variant,
                     line=line,
-                    end_line=getattr(site.node, "end_lineno", line) or line,
-                    col=getattr(site.node, "col_offset", 0),
+                    end_line=end_line,
+                    col=col,
                     scope=site.scope,
                     in_function=site.in_function,
                     description=description,
@@ -298,6 +298,17 @@ def mutants(path: Path, root: Path) -> list[Mutant]:
                 )
             )
     return found
+
+
+def _position(node: ast.AST) -> tuple[int, int, int]:
+    """First line, last line and column of a node (a comprehension has none: its parts')."""
+    if hasattr(node, "lineno"):
+        line = node.lineno
+        return line, getattr(node, "end_lineno", None) or line, node.col_offset
+    parts = [n for n in ast.walk(node) if hasattr(n, "lineno")]
+    first = min(parts, key=lambda n: (n.lineno, n.col_offset))
+    last = max(n.end_lineno or n.lineno for n in parts)
+    return first.lineno, last, first.col_offset
 
 
 def _code(node: ast.AST) -> str:
