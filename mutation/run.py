@@ -38,6 +38,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import signal
 import sys
@@ -320,11 +321,12 @@ def trace(
             out.write_text(json.dumps(data), encoding="utf-8")
         finally:
             os._exit(status)
-    _, wait_status = os.waitpid(pid, 0)
+    _, wait_status, usage = os.wait4(pid, 0)
     status = _status(wait_status)
     if status != 0 or not out.exists():
         sys.exit(f"{group}: the unmutated tests do not pass (pytest exit {status}); see {log}")
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data["cpu"] = usage.ru_utime + usage.ru_stime
     return data
 
 
@@ -500,6 +502,8 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
             print(f"   NO TEST RUNS {m.key} {m.description}: {m.before}", flush=True)
     running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
     done = launched = 0
+    cpu = trace_data["cpu"]
+    own = resource.getrusage(resource.RUSAGE_SELF)
     try:
         while queue or running:
             while queue and len(running) < jobs:
@@ -520,20 +524,21 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                 running[pid] = (m, lists, time.perf_counter(), limit, log)
             time.sleep(0.02)
             for pid, (m, lists, start, limit, log) in list(running.items()):
-                finished, wait_status = os.waitpid(pid, os.WNOHANG)
+                finished, wait_status, usage = os.wait4(pid, os.WNOHANG)
                 elapsed = time.perf_counter() - start
                 if finished == 0 and elapsed <= limit:
                     continue
                 if finished == 0:
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
+                    _, _, usage = os.wait4(pid, 0)
                     status: int | str = "timeout"
                 else:
                     status = _status(wait_status)
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(pid, signal.SIGKILL)  # anything the tests left behind
                 del running[pid]
+                cpu += usage.ru_utime + usage.ru_stime
                 shutil.rmtree(log.parent / f"tmp-{log.stem.split('-')[1]}", ignore_errors=True)
                 if status in (4, 5):
                     sys.exit(f"{m.key}: pytest could not run the tests (exit {status}); see {log}")
@@ -553,12 +558,15 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
     shutil.rmtree(work, ignore_errors=True)
+    end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu += end.ru_utime - own.ru_utime + end.ru_stime - own.ru_stime
     return {
         "group": group,
         "files": config["files"],
         "tests": tests,
         "mutants": len(all_mutants),
         "seconds": round(time.perf_counter() - started, 1),
+        "cpu_seconds": round(cpu, 1),
         "results": results,
     }
 
@@ -622,14 +630,15 @@ def report(states: Sequence[dict[str, Any]]) -> str:
     """The markdown report: a score table, then every survivor with its reason or OPEN."""
     lines = [
         "| group | mutants | killed | survived | of which equivalent | score | "
-        "score, equivalents excluded | seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "score, equivalents excluded | wall s | CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for state in states:
         s = summarise(state)
         lines.append(
             f"| `{state['group']}` | {s['total']} | {s['killed']} | {s['survived']} | "
-            f"{s['equivalent']} | {s['score']:.1%} | {_excluded(s):.1%} | {state['seconds']:.0f} |"
+            f"{s['equivalent']} | {s['score']:.1%} | {_excluded(s):.1%} | {state['seconds']:.0f} | "
+            f"{state.get('cpu_seconds', 0):.0f} |"
         )
     for state in states:
         s = summarise(state)
@@ -713,17 +722,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = run_group(group, config[group], resets, args.jobs, only, equivalents)
         if previous is not None:
             merged = {**previous["results"], **state["results"]}
-            state = {**state, "results": merged, "seconds": previous["seconds"]}
+            state = {
+                **state,
+                "results": merged,
+                "seconds": previous["seconds"],
+                "cpu_seconds": previous.get("cpu_seconds", 0.0),
+            }
         path.write_text(json.dumps(state, indent=1), encoding="utf-8")
         states.append(state)
         s = summarise(state)
         print(
             f"== {group}: {s['killed']}/{s['total']} killed ({s['score']:.1%}), "
             f"{s['survived']} survived ({s['equivalent']} documented equivalent), "
-            f"{state['seconds']:.0f} s",
+            f"{state['seconds']:.0f} s wall, {state.get('cpu_seconds', 0):.0f} s CPU",
             flush=True,
         )
-    print(f"== all groups in {time.perf_counter() - started:.0f} s")
+    cpu = sum(state.get("cpu_seconds", 0.0) for state in states)
+    print(f"== all groups in {time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU")
     text = report(states)
     if args.report:
         Path(args.report).write_text(text, encoding="utf-8")
