@@ -444,12 +444,15 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
     test file at a time, the file quickest to collect and run first (most
     faults are caught by the first; collecting a file costs more than most of
     its tests). A mutant of code that runs at import (a constant, a class body,
-    a default value) runs the quick tests (traced under ``CHEAP`` seconds),
-    then the whole list.
+    a default value), or in a function no test was seen executing (it may run
+    at import, like the rule decorator's), runs the quick tests (traced under
+    ``CHEAP`` seconds), then the whole list.
     """
     times: dict[str, float] = trace_data["times"]
-    if mutant.in_function:
-        return _by_file(covering_tests(mutant, trace_data), trace_data)
+    covering = covering_tests(mutant, trace_data) if mutant.in_function else []
+    if covering:
+        return _by_file(covering, trace_data)
+    # No test executed it: it runs at import (or is never run at all).
     cheap = [t for t, seconds in times.items() if seconds < CHEAP]
     return [*_by_file(cheap, trace_data), list(tests)]
 
@@ -494,12 +497,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     # Queue entries: (mutant, the test lists still to run, most selective first).
     queue: list[tuple[Mutant, list[list[str]]]] = []
     for m in todo:
-        lists = phases(m, trace_data, tests)
-        if lists:
-            queue.append((m, lists))
-        else:  # no test executes the mutated lines: nothing can catch it
-            results[m.key] = _result(m, "survived", None, None, 0.0, equivalents)
-            print(f"   NO TEST RUNS {m.key} {m.description}: {m.before}", flush=True)
+        queue.append((m, phases(m, trace_data, tests)))
     running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
     done = launched = 0
     cpu = trace_data["cpu"]
