@@ -19,12 +19,14 @@ from shanghai_innovation import (
     Erratum,
     ErratumKind,
     Interval,
+    Locator,
     PartialDate,
     Period,
     Qualifier,
     Quantity,
     RankingPosition,
     Record,
+    Section,
     Unit,
 )
 from shanghai_innovation._audit import (
@@ -49,6 +51,7 @@ from shanghai_innovation._audit import (
 from shanghai_innovation._audit import (
     plausible as _plausible,
 )
+from shanghai_innovation._audit.lookup import describe as _describe
 from shanghai_innovation._audit.lookup import severity_of
 from shanghai_innovation._audit.numbers import amount as _amount
 from shanghai_innovation._audit.numbers import num as _num
@@ -1106,3 +1109,154 @@ def test_overlap_and_exceeds_at_touching_ends(
     ia, ib = interval(*a), interval(*b)
     assert (overlaps, overlaps) == (_overlap(ia, ib), _overlap(ib, ia))
     assert a_exceeds_b == _exceeds(ia, ib)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # a single value against intervals open or unbounded on one side
+        ((5, True, 5, True), (None, False, None, False), True),
+        ((5, True, 5, True), (3, False, None, False), True),
+        ((5, True, 5, True), (None, False, 7, False), True),
+        ((5, True, 5, True), (3, False, 7, False), True),
+        # equal lower ends: the value is shared only if both include it
+        ((5, True, 5, True), (5, False, 9, True), False),
+        ((5, True, 5, True), (5, True, 9, True), True),
+        ((5, False, 9, True), (5, True, 5, True), False),
+        # equal upper ends, likewise
+        ((5, True, 5, True), (1, True, 5, False), False),
+        ((5, True, 5, True), (1, True, 5, True), True),
+        ((1, True, 5, False), (5, True, 5, True), False),
+    ],
+)
+def test_overlap_of_a_single_value(
+    a: tuple[Any, ...], b: tuple[Any, ...], expected: bool
+) -> None:
+    """A one-value interval overlaps another exactly when that value lies in the other."""
+
+    def interval(lower: int | None, low_in: bool, upper: int | None, up_in: bool) -> Interval:
+        return Interval(
+            None if lower is None else Fraction(lower),
+            low_in,
+            None if upper is None else Fraction(upper),
+            up_in,
+        )
+
+    ia, ib = interval(*a), interval(*b)
+    assert (expected, expected) == (_overlap(ia, ib), _overlap(ib, ia))
+
+
+def test_national_total_stops_at_a_cycle_of_part_of(real: Dataset) -> None:
+    """Shanghai in China in Shanghai: the chain is followed once, and China's total still counts."""
+    ds = replace(real, "shanghai", part_of="china")
+    ds = replace(ds, "china", part_of="shanghai")
+    [finding] = found(ds, "national-total")
+    assert ("ref-china-rd-2019",) == finding.references
+
+
+def _intensity(real: Dataset, **changes: Any) -> Dataset:
+    """The data with a stated R&D intensity of 8 % planted, and the real 2019 spending."""
+    base = real.lookup("rd-spending-share-of-gdp")
+    planted = attrs.evolve(  # type: ignore[misc]
+        base, id="planted-intensity", quantity=amount(8, Unit.PERCENT), **changes
+    )
+    return add(replace(real, "rd-spending-2019", quantity=CORRECT_RD_2019), planted)
+
+
+def test_share_of_gdp_reads_an_intensity_dated_in_the_year(real: Dataset) -> None:
+    """An intensity as of 2019 speaks of 2019; one as of 2018, or undated, does not."""
+    [finding] = found(_intensity(real, period=None, as_of=PartialDate(2019)), "share-of-gdp")
+    assert ("rd-spending-2019", "planted-intensity") == finding.records
+    assert [] == found(_intensity(real, period=None, as_of=PartialDate(2018)), "share-of-gdp")
+    assert [] == found(_intensity(real, period=None, as_of=None), "share-of-gdp")
+    spanning = Period(PartialDate(2018), PartialDate(2019))
+    assert 1 == len(found(_intensity(real, period=spanning), "share-of-gdp"))
+    after = Period(PartialDate(2020), PartialDate(2021))
+    assert [] == found(_intensity(real, period=after), "share-of-gdp")
+
+
+def test_a_single_year_period_counts_as_that_year(real: Dataset) -> None:
+    """Spending over the period 2019-2019 is checked as 2019's; over 2018-2019 it has no year."""
+    one_year = Period(PartialDate(2019), PartialDate(2019))
+    ds = replace(real, "rd-spending-2019", as_of=None, period=one_year)
+    assert 1 == len(found(ds, "share-of-gdp"))
+    two_years = Period(PartialDate(2018), PartialDate(2019))
+    ds = replace(real, "rd-spending-2019", as_of=None, period=two_years)
+    assert [] == found(ds, "share-of-gdp")
+
+
+def prepend(ds: Dataset, record: Record) -> Dataset:
+    """The dataset with one more record, first in its table."""
+    return attrs.evolve(ds, **{record.table: (record, *ds.table(record.table))})
+
+
+def test_reference_figures_in_another_unit_or_without_a_number_are_passed_over(
+    real: Dataset,
+) -> None:
+    """A GDP in dollars, or one with no number, listed first, changes nothing in the share."""
+    expected = [(f.records, f.references, f.message) for f in found(real, "share-of-gdp")]
+    gdp = real.lookup("ref-gdp-2019")
+    in_dollars = attrs.evolve(  # type: ignore[misc]
+        gdp, id="ref-gdp-2019-usd", quantity=amount(552_000_000_000, Unit.USD)
+    )
+    no_number = attrs.evolve(gdp, id="ref-gdp-2019-none", quantity=None)  # type: ignore[misc]
+    for planted in (in_dollars, no_number):
+        ds = prepend(real, planted)
+        assert expected == [(f.records, f.references, f.message) for f in found(ds, "share-of-gdp")]
+
+
+@pytest.mark.parametrize(
+    ("record_id", "text"),
+    [
+        ("rd-spending-2019", "rd-spending-2019 (over 1.5 trillion CNY)"),
+        (
+            "nature-index-2020-shanghai",
+            "nature-index-2020-shanghai (rank 5 in 2020, after 8 in 2016)",
+        ),
+        ("gii-2020-shanghai", "gii-2020-shanghai (rank 9 in 2020)"),
+        ("favourite-city-of-foreigners", "favourite-city-of-foreigners (8 years to 2020)"),
+        ("2020-01-09-institutes-open", "2020-01-09-institutes-open (2020-01-09)"),
+        ("shanghai", "shanghai"),
+        ("global-innovation-hub-pledge", "global-innovation-hub-pledge"),
+    ],
+)
+def test_describe_states_what_a_record_says(real: Dataset, record_id: str, text: str) -> None:
+    """Messages describe a number by its amount, a rank by its places, a streak by its years."""
+    assert text == _describe(real.lookup(record_id))
+
+
+def test_share_of_gdp_reads_a_period_from_its_first_year(real: Dataset) -> None:
+    """An intensity over 2019-2020 speaks of 2019, its first year."""
+    spanning = Period(PartialDate(2019), PartialDate(2020))
+    [finding] = found(_intensity(real, period=spanning), "share-of-gdp")
+    assert "planted-intensity" in finding.records
+
+
+def test_a_reference_id_that_names_no_reference_is_passed_over(real: Dataset) -> None:
+    """A cited id with no reference record behind it neither counts nor crashes a rule."""
+    ds = replace(real, "gii-2020-shanghai", references=("no-such-reference", "ref-gii-2020"))
+    [finding] = [f for f in found(ds, "unverified-reference") if "gii-2020-shanghai" in f.records]
+    assert ("ref-gii-2020",) == finding.references
+
+
+def test_records_of_an_unknown_source_are_not_dated_by_it(real: Dataset) -> None:
+    """A pledge located in a source the data does not hold has no publication to compare with."""
+    base = real.lookup("global-innovation-hub-pledge")
+    elsewhere = attrs.evolve(  # type: ignore[misc]
+        base,
+        id="planted-pledge-elsewhere",
+        horizon=amount(1, Unit.YEARS),
+        locator=Locator("another-source", Section.INTRODUCTION, 1),
+    )
+    due = replace(real, "global-innovation-hub-pledge", horizon=amount(4, Unit.YEARS))
+    ds = attrs.evolve(due, pledges=(elsewhere, *due.pledges))
+    assert [("global-innovation-hub-pledge", "shine-2020-12-31")] == [
+        f.records for f in found(ds, "pledge-target-year")
+    ]
+
+
+def test_rank_movement_checks_every_ranking_after_a_correct_one(real: Dataset) -> None:
+    """A wrong movement in the last ranking is found after correct ones."""
+    base = real.lookup("nature-index-2020-shanghai")
+    wrong = attrs.evolve(base, id="planted-ranking", movement=2)  # type: ignore[misc]
+    assert [("planted-ranking",)] == [f.records for f in found(add(real, wrong), "rank-movement")]
