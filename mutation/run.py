@@ -475,6 +475,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     jobs: int,
     only: set[str] | None,
     equivalents: list[dict[str, str]],
+    only_files: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Mutate every file of a group and test each mutant; returns the results."""
     files = [ROOT / f for f in config["files"]]
@@ -489,7 +490,11 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     preloaded = preload(files)
     print(f"   preloaded {len(preloaded)} package modules", flush=True)
     all_mutants = [m for f in files for m in mutants(f, ROOT)]
-    todo = [m for m in all_mutants if only is None or m.key in only]
+    todo = [
+        m
+        for m in all_mutants
+        if (only is None or m.key in only) and (not only_files or m.file in only_files)
+    ]
     print(f"   {len(all_mutants)} mutants, testing {len(todo)} with {jobs} jobs", flush=True)
     times: dict[str, float] = trace_data["times"]
     whole = sum(times.values())
@@ -684,6 +689,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--show", metavar="KEY", help="show one mutant and stop")
     parser.add_argument("--report", metavar="FILE", help="write the markdown report here")
+    parser.add_argument(
+        "--file", action="append", default=[], help="mutate only this file of the group"
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     # On SIGTERM, leave through the finally blocks that kill the children.
@@ -714,10 +722,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = STATE / f"{group}.json"
         only = None
         previous = None
-        if args.survivors and path.exists():
+        if (args.survivors or args.file) and path.exists():
             previous = json.loads(path.read_text(encoding="utf-8"))
+        if args.survivors and previous is not None:
             only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
-        state = run_group(group, config[group], resets, args.jobs, only, equivalents)
+        state = run_group(group, config[group], resets, args.jobs, only, equivalents, args.file)
         if previous is not None:
             merged = {**previous["results"], **state["results"]}
             state = {
