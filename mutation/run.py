@@ -476,16 +476,27 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     only: set[str] | None,
     equivalents: list[dict[str, str]],
     only_files: Sequence[str] = (),
+    given_tests: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Mutate every file of a group and test each mutant; returns the results."""
     files = [ROOT / f for f in config["files"]]
     tests = config["tests"]
     work = Path(tempfile.mkdtemp(prefix=f"mutation-{group}-"))
     started = time.perf_counter()
-    print(f"== {group}: tracing {len(tests)} test files", flush=True)
-    trace_data = trace(group, files, tests, resets, work)
-    traced = time.perf_counter() - started
-    print(f"   traced in {traced:.0f} s", flush=True)
+    if given_tests:
+        # Re-testing against tests named on the command line: no trace needed.
+        trace_data: dict[str, Any] = {
+            "lines": {},
+            "times": {},
+            "collect": {},
+            "modules": [],
+            "cpu": 0.0,
+        }
+    else:
+        print(f"== {group}: tracing {len(tests)} test files", flush=True)
+        trace_data = trace(group, files, tests, resets, work)
+        traced = time.perf_counter() - started
+        print(f"   traced in {traced:.0f} s", flush=True)
     warm_up(trace_data["modules"])
     preloaded = preload(files)
     print(f"   preloaded {len(preloaded)} package modules", flush=True)
@@ -502,7 +513,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     # Queue entries: (mutant, the test lists still to run, most selective first).
     queue: list[tuple[Mutant, list[list[str]]]] = []
     for m in todo:
-        queue.append((m, phases(m, trace_data, tests)))
+        queue.append((m, [list(given_tests)] if given_tests else phases(m, trace_data, tests)))
     running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
     done = launched = 0
     cpu = trace_data["cpu"]
@@ -680,8 +691,7 @@ def show(config: dict[str, dict[str, list[str]]], groups: Sequence[str], key: st
                 print(f"    - {m.before}\n    + {m.after}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command: run the groups asked for and report."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("groups", nargs="*", help="groups of config.toml (default: all)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
@@ -692,6 +702,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--file", action="append", default=[], help="mutate only this file of the group"
     )
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        default=[],
+        help="with --survivors: re-test against these tests only, without tracing",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command: run the groups asked for and report."""
+    parser = _parser()
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     # On SIGTERM, leave through the finally blocks that kill the children.
@@ -726,7 +748,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous = json.loads(path.read_text(encoding="utf-8"))
         if args.survivors and previous is not None:
             only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
-        state = run_group(group, config[group], resets, args.jobs, only, equivalents, args.file)
+        state = run_group(
+            group, config[group], resets, args.jobs, only, equivalents, args.file, args.tests
+        )
         if previous is not None:
             merged = {**previous["results"], **state["results"]}
             state = {
