@@ -1260,3 +1260,59 @@ def test_rank_movement_checks_every_ranking_after_a_correct_one(real: Dataset) -
     base = real.lookup("nature-index-2020-shanghai")
     wrong = attrs.evolve(base, id="planted-ranking", movement=2)  # type: ignore[misc]
     assert [("planted-ranking",)] == [f.records for f in found(add(real, wrong), "rank-movement")]
+
+
+def test_streak_first_year_checks_every_reference(real: Dataset) -> None:
+    """A streak agreeing with its first reference is still checked against the second."""
+    ds = replace(real, "ref-favorite-city-2017", quantity=amount(6, Unit.YEARS))
+    streak = ("favourite-city-of-foreigners",)
+    [finding] = [f for f in found(ds, "streak-first-year") if streak == f.records]
+    assert ("ref-favorite-city-2017",) == finding.references
+    assert "puts the start in 2012" in finding.message
+    # A cited reference that counts no years is passed over, not the end of the check.
+    cited = ("ref-gdp-2019", "ref-favorite-city", "ref-favorite-city-2017")
+    first = replace(ds, "favourite-city-of-foreigners", references=cited)
+    assert [("ref-favorite-city-2017",)] == [
+        f.references for f in found(first, "streak-first-year") if streak == f.records
+    ]
+
+
+def test_mentions_agree_compares_neighbouring_metrics(real: Dataset) -> None:
+    """A second mention right after the first, saying another number, is found."""
+    last = real.metrics[-1]
+    copy = attrs.evolve(  # type: ignore[misc]
+        last, id="planted-mention", quantity=amount(62, Unit.COUNT)
+    )
+    [finding] = found(add(real, copy), "mentions-agree")
+    assert (last.id, "planted-mention") == finding.records
+
+
+def test_mentions_agree_pairs_metrics_of_one_indicator_worded_differently(real: Dataset) -> None:
+    """Two numbers of the same indicator, subject and date are one fact, whatever the wording."""
+    base = real.lookup("service-window-districts")
+    copy = attrs.evolve(  # type: ignore[misc]
+        base,
+        id="planted-districts",
+        measure="Districts, worded another way",
+        quantity=amount(3, Unit.COUNT),
+    )
+    [finding] = found(add(real, copy), "mentions-agree")
+    assert ("service-window-districts", "planted-districts") == finding.records
+    unrelated = attrs.evolve(copy, indicator=None)  # type: ignore[misc]
+    assert [] == found(add(real, unrelated), "mentions-agree")
+
+
+def test_article_period_ignores_spans_that_do_not_contain_publication(real: Dataset) -> None:
+    """A wider derived span starting after publication is not the article's period."""
+    later = Period(PartialDate(2021), PartialDate(2035), derived=True, derivation="planted")
+    ds = replace(real, "planning-horizon", period=later)
+    ((period, metric),) = _article_periods(ds).values()
+    assert ("2016/2020", "rd-spending-share-of-gdp") == (str(period), metric)
+
+
+def test_article_period_keeps_the_first_of_equally_wide_spans(real: Dataset) -> None:
+    """Another metric with the same span, later in the file, does not take the period over."""
+    base = real.lookup("rd-spending-share-of-gdp")
+    copy = attrs.evolve(base, id="planted-same-span")  # type: ignore[misc]
+    ((_, metric),) = _article_periods(add(real, copy)).values()
+    assert "rd-spending-share-of-gdp" == metric
