@@ -751,13 +751,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = run_group(
             group, config[group], resets, args.jobs, only, equivalents, args.file, args.tests
         )
+        if args.file and path.exists():  # another part may have finished meanwhile
+            previous = json.loads(path.read_text(encoding="utf-8"))
         if previous is not None:
             merged = {**previous["results"], **state["results"]}
+            parts = args.file and not args.survivors  # the times of a part add up
             state = {
                 **state,
                 "results": merged,
-                "seconds": previous["seconds"],
-                "cpu_seconds": previous.get("cpu_seconds", 0.0),
+                "seconds": previous["seconds"] + (state["seconds"] if parts else 0.0),
+                "cpu_seconds": previous.get("cpu_seconds", 0.0)
+                + (state.get("cpu_seconds", 0.0) if parts else 0.0),
             }
         path.write_text(json.dumps(state, indent=1), encoding="utf-8")
         states.append(state)
