@@ -1316,3 +1316,17 @@ def test_article_period_keeps_the_first_of_equally_wide_spans(real: Dataset) -> 
     copy = attrs.evolve(base, id="planted-same-span")  # type: ignore[misc]
     ((_, metric),) = _article_periods(add(real, copy)).values()
     assert "rd-spending-share-of-gdp" == metric
+
+
+def test_event_rules_check_every_event_after_one_of_an_unknown_source(real: Dataset) -> None:
+    """An event located in a source the data does not hold does not end the check."""
+    base = real.lookup("2020-01-09-institutes-open")
+    elsewhere = attrs.evolve(  # type: ignore[misc]
+        base,
+        id="planted-event-elsewhere",
+        date=PartialDate(2010),
+        locator=Locator("another-source", Section.HIGHLIGHTS, 1),
+    )
+    ds = replace(real, "2020-01-09-institutes-open", date=PartialDate(2015, 6, 1))
+    ds = attrs.evolve(ds, events=(elsewhere, *ds.events))
+    assert ["2020-01-09-institutes-open"] == [f.records[0] for f in found(ds, "event-in-period")]

@@ -7,6 +7,7 @@ import gc
 import itertools
 from collections.abc import Iterator
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -123,3 +124,28 @@ def test_a_range_covering_all_time_finds_every_dated_record() -> None:
     ds = si.load()
     assert ds.timeline() == ds.between(dt.date.min, dt.date.max)
     assert ds.timeline() == ds.between(dt.date.min, dt.date.max, mode="overlaps")
+
+
+def test_a_span_nested_in_another_of_its_class_keeps_first_days_sorted() -> None:
+    """All of 2020 and February-November 2020 share a class: by first day, 2020 comes first."""
+    ds = si.load()
+    base = ds.lookup("rd-spending-share-of-gdp")
+    inner = si.Period(si.PartialDate(2020, 2), si.PartialDate(2020, 11))
+    nested = attrs.evolve(base, id="planted-inner", period=inner)  # type: ignore[misc]
+    year = si.Event(
+        id="planted-year",
+        date=si.PartialDate(2020),
+        title="A title",
+        summary="Something happened.",
+        locator=si.Locator("src", si.Section.HIGHLIGHTS, 1),
+    )
+    index = Index([nested, year])
+    check_invariants(index)
+    [(starts, entries)] = index.classes.values()
+    assert ["planted-year", "planted-inner"] == [r.id for _, _, _, r in entries]
+    assert [dt.date(2020, 1, 1), dt.date(2020, 2, 1)] == starts
+    small = si.Dataset(ds.info, metrics=(nested,), events=(year,))
+    assert ("planted-inner",) == tuple(r.id for r in small.between("2020-02", "2020-11"))
+    assert ("planted-year", "planted-inner") == tuple(  # timeline order: 2020 < 2020-11
+        r.id for r in small.between("2020-11-30", "2020-12", mode="overlaps")
+    )
