@@ -45,7 +45,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from types import CodeType, ModuleType
@@ -477,6 +477,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     equivalents: list[dict[str, str]],
     only_files: Sequence[str] = (),
     given_tests: Sequence[str] = (),
+    checkpoint: Callable[[dict[str, dict[str, Any]]], None] | None = None,
 ) -> dict[str, Any]:
     """Mutate every file of a group and test each mutant; returns the results."""
     files = [ROOT / f for f in config["files"]]
@@ -565,6 +566,8 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                 done += 1
                 if outcome == "survived":
                     print(f"   SURVIVED {m.key} {m.description}: {m.before}", flush=True)
+                if checkpoint is not None and done % 10 == 0:
+                    checkpoint(results)  # a run stopped early keeps what it found
                 if done % 50 == 0:
                     print(f"   {done}/{len(todo)} in {time.perf_counter() - started:.0f} s")
     finally:
@@ -748,8 +751,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous = json.loads(path.read_text(encoding="utf-8"))
         if args.survivors and previous is not None:
             only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
+
+        def checkpoint(
+            results: dict[str, dict[str, Any]], path: Path = path, group: str = group
+        ) -> None:
+            partial = path.with_suffix(".partial.json")
+            partial.write_text(json.dumps({"group": group, "results": results}), encoding="utf-8")
+
         state = run_group(
-            group, config[group], resets, args.jobs, only, equivalents, args.file, args.tests
+            group,
+            config[group],
+            resets,
+            args.jobs,
+            only,
+            equivalents,
+            args.file,
+            args.tests,
+            checkpoint,
         )
         if args.file and path.exists():  # another part may have finished meanwhile
             previous = json.loads(path.read_text(encoding="utf-8"))
