@@ -1330,3 +1330,37 @@ def test_event_rules_check_every_event_after_one_of_an_unknown_source(real: Data
     ds = replace(real, "2020-01-09-institutes-open", date=PartialDate(2015, 6, 1))
     ds = attrs.evolve(ds, events=(elsewhere, *ds.events))
     assert ["2020-01-09-institutes-open"] == [f.records[0] for f in found(ds, "event-in-period")]
+
+
+def test_share_of_gdp_passes_over_a_gdp_of_zero(real: Dataset) -> None:
+    """A GDP figure of 0 listed first is skipped; the real one after it is still used."""
+    expected = [(f.records, f.references) for f in found(real, "share-of-gdp")]
+    gdp = real.lookup("ref-gdp-2019")
+    zero = attrs.evolve(gdp, id="ref-gdp-zero", quantity=amount(0, Unit.CNY))  # type: ignore[misc]
+    with_zero = found(prepend(real, zero), "share-of-gdp")
+    assert expected == [(f.records, f.references) for f in with_zero]
+    tiny = replace(real, "ref-gdp-2019", quantity=amount(1, Unit.CNY))
+    [finding] = found(tiny, "share-of-gdp")
+    assert "more than the whole economy" in finding.message
+
+
+def test_share_of_gdp_checks_every_gdp_figure_of_the_year(real: Dataset) -> None:
+    """After a GDP figure the spending agrees with, a second one it does not is still checked."""
+    fixed = replace(real, "rd-spending-2019", quantity=CORRECT_RD_2019)
+    gdp = real.lookup("ref-gdp-2019")
+    half = attrs.evolve(  # type: ignore[misc]
+        gdp, id="ref-gdp-2019-planted", quantity=amount(1_900_000_000_000, Unit.CNY)
+    )
+    [finding] = found(add(fixed, half), "share-of-gdp")
+    assert ("ref-gdp-2019-planted", "ref-rd-2019-intensity") == finding.references
+
+
+def test_share_of_gdp_cites_only_references(real: Dataset) -> None:
+    """A stated intensity that disagrees is named among the records, not the references."""
+    fixed = replace(real, "rd-spending-2019", quantity=CORRECT_RD_2019)
+    ds = replace(fixed, "rd-spending-share-of-gdp", quantity=amount(8, Unit.PERCENT))
+    [finding] = found(ds, "share-of-gdp")
+    assert (("rd-spending-2019", "rd-spending-share-of-gdp"), ("ref-gdp-2019",)) == (
+        finding.records,
+        finding.references,
+    )
