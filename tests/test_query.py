@@ -611,3 +611,34 @@ def test_where_by_table_and_dates_keeps_table_order_not_timeline_order() -> None
         r.id for r in ds.where(si.Event, start="2015", end="2025", mode="overlaps")
     )
     assert ("early", "middle", "late") == tuple(r.id for r in ds.between("2015", "2025"))
+
+
+def test_where_by_table_and_a_narrower_date_range_keeps_table_order() -> None:
+    """When the dates narrow more than the table does, the answer is still in file order."""
+    ds = dataset(
+        event("late", "2020-12"),
+        event("outside", "2030"),
+        event("early", "2016-01"),
+        event("middle", "2018"),
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+
+
+def test_a_reversed_range_is_empty_in_both_modes() -> None:
+    """A range ending before it starts holds nothing, even a year spanning both its ends."""
+    ds = dataset(event("year", "2020"), event("day", "2020-06-30"))
+    for mode in ("within", "overlaps"):
+        assert () == ds.between("2020-07-01", "2020-06-30", mode=mode)  # type: ignore[arg-type]
+
+
+def test_range_bounds_refuse_times_and_booleans() -> None:
+    """A datetime (which is a date) and a bool (which is an int) are refused, not misread."""
+    ds = dataset(event("day", "2020-06-30"))
+    with pytest.raises(TypeError) as info:
+        ds.between(dt.datetime(2020, 6, 30), None)
+    assert "expected a date without a time, got 2020-06-30T00:00:00" == str(info.value)
+    with pytest.raises(TypeError) as info:
+        ds.between(True, None)
+    assert "expected a date, got a bool" == str(info.value)
