@@ -1364,3 +1364,22 @@ def test_share_of_gdp_cites_only_references(real: Dataset) -> None:
         finding.records,
         finding.references,
     )
+
+
+def test_national_total_needs_a_year_and_goes_on_past_what_it_skips(real: Dataset) -> None:
+    """Undated amounts are not compared with a year's total; skipped metrics end nothing."""
+    ds = replace(real, "shanghai", part_of="china")
+    undated = replace(ds, "rd-spending-2019", as_of=None)
+    assert [] == found(undated, "national-total")
+    base = real.lookup("rd-spending-2019")
+    share = attrs.evolve(  # type: ignore[misc]
+        real.lookup("rd-spending-share-of-gdp"),
+        id="planted-share",
+        period=None,
+        as_of=PartialDate(2019),
+    )
+    capped = attrs.evolve(  # type: ignore[misc]
+        base, id="planted-capped", quantity=amount(5, Unit.CNY, Qualifier.UP_TO), equivalent=None
+    )
+    ds = attrs.evolve(ds, metrics=(share, capped, *ds.metrics))
+    assert [("rd-spending-2019",)] == [f.records for f in found(ds, "national-total")]
