@@ -1383,3 +1383,38 @@ def test_national_total_needs_a_year_and_goes_on_past_what_it_skips(real: Datase
     )
     ds = attrs.evolve(ds, metrics=(share, capped, *ds.metrics))
     assert [("rd-spending-2019",)] == [f.records for f in found(ds, "national-total")]
+
+
+def test_national_total_message_and_every_figure_of_the_whole(real: Dataset) -> None:
+    """The share prints unsigned; a second total of the same year is checked after a first."""
+    ds = replace(real, "shanghai", part_of="china")
+    [finding] = found(ds, "national-total")
+    assert "in 2019 is 67.8 % of the total of 2.214 trillion for china" in finding.message
+    fixed = replace(ds, "rd-spending-2019", quantity=CORRECT_RD_2019, equivalent=None)
+    total = real.lookup("ref-china-rd-2019")
+    small = attrs.evolve(  # type: ignore[misc]
+        total, id="ref-china-rd-planted", quantity=amount(200_000_000_000, Unit.CNY)
+    )
+    [finding] = found(add(fixed, small), "national-total")
+    assert ("ref-china-rd-planted",) == finding.references
+
+
+def test_exchange_rate_skips_what_it_cannot_check_and_goes_on(real: Dataset) -> None:
+    """A zero dollar amount, or a pair with no reference rate, is skipped, not the end."""
+    base = real.lookup("rd-spending-2019")
+    zero = attrs.evolve(  # type: ignore[misc]
+        base, id="planted-zero-dollars", equivalent=amount(0, Unit.USD)
+    )
+    unrated = attrs.evolve(  # type: ignore[misc]
+        base,
+        id="planted-unrated",
+        as_of=PartialDate(2010),
+        locator=Locator("another-source", Section.INTRODUCTION, 1),
+    )
+    ds = attrs.evolve(real, metrics=(zero, unrated, *real.metrics))
+    assert [("rd-spending-2019",)] == [f.records for f in found(ds, "exchange-rate")]
+    one_dollar = replace(
+        real, "rd-spending-2019", quantity=amount(7, Unit.CNY), equivalent=amount(1, Unit.USD)
+    )
+    [finding] = found(one_dollar, "exchange-rate")
+    assert Severity.INFO == finding.severity
