@@ -1418,3 +1418,10 @@ def test_exchange_rate_skips_what_it_cannot_check_and_goes_on(real: Dataset) -> 
     )
     [finding] = found(one_dollar, "exchange-rate")
     assert Severity.INFO == finding.severity
+
+
+def test_json_output_keeps_words_as_written_and_indents_by_two() -> None:
+    """`check --json` writes non-ASCII words as they are, two spaces per level."""
+    text = findings_to_json([Finding("r", Severity.INFO, ["a"], "Zhāngjiāng")])
+    assert ["[", "  {", '    "rule": "r",'] == text.splitlines()[:3]
+    assert '    "message": "Zhāngjiāng",' in text.splitlines()
