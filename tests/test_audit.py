@@ -1425,3 +1425,41 @@ def test_json_output_keeps_words_as_written_and_indents_by_two() -> None:
     text = findings_to_json([Finding("r", Severity.INFO, ["a"], "Zhāngjiāng")])
     assert ["[", "  {", '    "rule": "r",'] == text.splitlines()[:3]
     assert '    "message": "Zhāngjiāng",' in text.splitlines()
+
+
+def test_share_of_gdp_names_what_disagrees_and_errs_on_any_stated_conflict(real: Dataset) -> None:
+    """The message lists what disagrees; a stated intensity among weak references is an error."""
+    [finding] = found(real, "share-of-gdp")
+    assert "; against ref-rd-2019-intensity (" in finding.message
+    fixed = replace(real, "rd-spending-2019", quantity=CORRECT_RD_2019)
+    ds = replace(fixed, "rd-spending-share-of-gdp", quantity=amount(8, Unit.PERCENT))
+    ds = replace(
+        ds, "ref-rd-2019-intensity", quantity=amount(9, Unit.PERCENT), confidence=Confidence.LOW
+    )
+    [finding] = found(ds, "share-of-gdp")
+    assert Severity.ERROR == finding.severity
+    against = "; against rd-spending-share-of-gdp (8 %), ref-rd-2019-intensity (9 %)"
+    assert against in finding.message
+
+
+def test_national_total_passes_over_a_total_of_zero(real: Dataset) -> None:
+    """A national total of 0 is skipped; one of 1 yuan is a total like any other."""
+    ds = replace(real, "shanghai", part_of="china")
+    total = real.lookup("ref-china-rd-2019")
+    zero = attrs.evolve(total, id="ref-china-zero", quantity=amount(0, Unit.CNY))  # type: ignore[misc]
+    assert [("ref-china-rd-2019",)] == [
+        f.references for f in found(prepend(ds, zero), "national-total")
+    ]
+    one = replace(ds, "ref-china-rd-2019", quantity=amount(1, Unit.CNY))
+    [finding] = found(one, "national-total")
+    assert finding.message.endswith("more than the whole")
+
+
+def test_count_vs_reference_goes_on_after_a_reference_that_agrees(real: Dataset) -> None:
+    """A count that agrees with one reference figure is still checked against the next."""
+    base = real.lookup("ref-districts")
+    agreeing = attrs.evolve(  # type: ignore[misc]
+        base, id="ref-districts-agreeing", quantity=amount(12, Unit.COUNT)
+    )
+    ds = prepend(real, agreeing)
+    assert [("ref-districts",)] == [f.references for f in found(ds, "count-vs-reference")]
