@@ -1463,3 +1463,14 @@ def test_count_vs_reference_goes_on_after_a_reference_that_agrees(real: Dataset)
     )
     ds = prepend(real, agreeing)
     assert [("ref-districts",)] == [f.references for f in found(ds, "count-vs-reference")]
+
+
+def test_growth_vs_baseline_checks_every_baseline_figure(real: Dataset) -> None:
+    """After a 2015 figure the growth fits, a second 2015 figure it does not fit is checked."""
+    fixed = replace(without_errata(real), "rd-spending-2019", quantity=CORRECT_RD_2019)
+    base = real.lookup("ref-rd-2016-implied-2015")
+    other = attrs.evolve(  # type: ignore[misc]
+        base, id="ref-rd-2015-planted", quantity=amount(50_000_000_000, Unit.CNY)
+    )
+    [finding] = found(add(fixed, other), "growth-vs-baseline")
+    assert "ref-rd-2015-planted" == finding.references[0]
