@@ -1474,3 +1474,27 @@ def test_growth_vs_baseline_checks_every_baseline_figure(real: Dataset) -> None:
     )
     [finding] = found(add(fixed, other), "growth-vs-baseline")
     assert "ref-rd-2015-planted" == finding.references[0]
+
+
+def test_growth_message_gives_the_implied_growth(real: Dataset) -> None:
+    """The message states the growth the two figures imply, as a signed percentage."""
+    [finding] = found(real, "growth-vs-baseline")
+    assert "16 times the 2015 figure of 94 billion" in finding.message
+    assert "growth of +1495.7 %, not the nearly 2/3 (+66.7 %)" in finding.message
+
+
+def test_national_total_compares_amounts_and_counts_only(real: Dataset) -> None:
+    """A percentage is not a part of a national percentage: no national-total finding for it."""
+    ds = replace(real, "shanghai", part_of="china")
+    ds = replace(ds, "rd-spending-2019", quantity=CORRECT_RD_2019, equivalent=None)
+    share = attrs.evolve(  # type: ignore[misc]
+        real.lookup("rd-spending-share-of-gdp"),
+        id="planted-share",
+        period=None,
+        as_of=PartialDate(2019),
+    )
+    china = attrs.evolve(  # type: ignore[misc]
+        real.lookup("ref-rd-2019-intensity"), id="ref-china-intensity", subject="china",
+        quantity=amount("2.23", Unit.PERCENT),
+    )
+    assert [] == found(add(add(ds, share), china), "national-total")
