@@ -1498,3 +1498,11 @@ def test_national_total_compares_amounts_and_counts_only(real: Dataset) -> None:
         quantity=amount("2.23", Unit.PERCENT),
     )
     assert [] == found(add(add(ds, share), china), "national-total")
+
+
+def test_part_within_whole_allows_as_many_entities_as_the_count(real: Dataset) -> None:
+    """One vaccine counted in a count of exactly 1 is fine; in a count of 0 it is one too many."""
+    exact = replace(real, "covid-vaccines-in-development", quantity=amount(1, Unit.COUNT))
+    assert [] == found(exact, "part-within-whole")
+    none = replace(real, "covid-vaccines-in-development", quantity=amount(0, Unit.COUNT))
+    assert 1 == len(found(none, "part-within-whole"))
