@@ -15,12 +15,11 @@ How it works: the runner parses each file of a group and makes every mutant
 execute which lines. Then, per mutant, it forks a child that imports the
 module with that one fault planted (an import hook compiles the mutated AST in
 place of the file) and runs pytest, stopping at the first failure, on the tests
-that executed the mutated lines; a mutant they miss is re-run against the
-group's whole test list before it counts as surviving. A child that runs past
-its time limit is killed and the mutant counts as killed (an endless loop is
-a failure too). Hypothesis runs derandomized with the fast profile's 25
-examples, so a score is reproducible and the edges it needs must be fixed
-``@example``s.
+that executed the mutated lines, one test file at a time (see ``phases``). A
+child that runs past its time limit is killed and the mutant counts as killed
+(an endless loop is a failure too). Hypothesis runs derandomized with the fast
+profile's 25 examples, so a score is reproducible and the edges it needs must
+be fixed ``@example``s.
 
 Results go to ``mutation/.state/<group>.json`` (for ``--survivors``) and a
 summary to stdout; ``--report FILE`` writes the markdown report. Survivors
