@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
@@ -148,6 +148,9 @@ def test_partial_date_order_is_transitive(
 
 
 @given(partial_dates(), partial_dates(), partial_dates())
+@example(si.PartialDate(2020, 11), si.PartialDate(2020, 11, 30), si.PartialDate(2020, 11, 1))
+@example(si.PartialDate(2020, 11), si.PartialDate(2020), si.PartialDate(2020, 12))
+@example(si.PartialDate(2020, 6, 29), si.PartialDate(2020, 6), si.PartialDate(2020, 6, 29))
 def test_partial_date_order_agrees_with_containment(
     a: si.PartialDate, b: si.PartialDate, c: si.PartialDate
 ) -> None:

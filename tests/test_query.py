@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
@@ -30,6 +30,7 @@ SOURCE = si.Source(
 )
 INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
 LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+D = si.PartialDate
 
 
 def event(id: str, date: str, title: str = "A title", entities: tuple[str, ...] = ()) -> si.Event:
@@ -345,6 +346,11 @@ def test_between_matches_a_scan(
     partial_dates(2015, 2025),
     st.booleans(),
 )
+@example([D(2020, 6, 29)], D(2020, 6, 29), D(2020, 6, 29), False)  # one day
+@example([D(2020, 6), D(2020, 6, 30)], D(2020, 6, 30), D(2020, 6, 30), True)
+@example([D(1, 1, 1), D(1)], D(1), D(1, 1, 1), True)  # the earliest date
+@example([D(9999, 12, 31), D(9999)], D(9999), D(9999, 12, 31), True)  # the latest
+@example([D(2016), D(2015, 12, 31), D(2021, 1, 1)], D(2016), D(2020), False)
 def test_between_matches_a_scan_for_many_mixed_precisions(
     dates: list[si.PartialDate], a: si.PartialDate, b: si.PartialDate, overlaps: bool
 ) -> None:
@@ -487,4 +493,111 @@ def test_match_is_a_frozen_record() -> None:
     """Match is an immutable attrs record with score, record, field and text."""
     assert ("score", "record", "field", "text") == tuple(
         f.name for f in attrs.fields(si.Match)
+    )
+    record = si.load().entities[0]
+    match = si.Match(4, record, "name", record.name)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        match.score = 0  # type: ignore[misc]
+    assert attrs.evolve(match) == match
+    assert hash(attrs.evolve(match)) == hash(match)
+
+
+# date-range edges (issue 15): each pinned with fixed dates, not only by the scan properties
+
+
+def test_where_with_only_a_start_keeps_what_lies_wholly_after_it() -> None:
+    """where(start=2020) alone drops 2019-05 and the 1999 source, keeps 2020-06-01 and 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start="2020"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start=dt.date(2020, 1, 1)))
+    assert ("next",) == tuple(r.id for r in ds.where(start=dt.date(2020, 6, 2)))
+
+
+def test_where_with_only_an_end_keeps_what_lies_wholly_before_it() -> None:
+    """where(end=2020) alone keeps the 1999 source, 2019-05 and 2020-06-01, not 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("src", "may", "june") == tuple(r.id for r in ds.where(end="2020"))
+    assert ("src", "may") == tuple(r.id for r in ds.where(end=dt.date(2020, 5, 31)))
+    assert ("src",) == tuple(r.id for r in ds.where(end="2019-05-30"))
+
+
+def test_between_one_day_and_itself_is_that_day() -> None:
+    """between(d, d) is the single day d: an event on it is found, its neighbours are not."""
+    ds = dataset(
+        event("before", "2020-06-28"), event("on", "2020-06-29"), event("after", "2020-06-30")
+    )
+    day = dt.date(2020, 6, 29)
+    assert ("on",) == tuple(r.id for r in ds.between(day, day))
+    assert ("on",) == tuple(r.id for r in ds.between("2020-06-29", "2020-06-29"))
+    assert ("on",) == tuple(r.id for r in ds.between(day, day, mode="overlaps"))
+    assert () == ds.between(dt.date(2020, 7, 1), dt.date(2020, 6, 30))  # an empty range
+
+
+def test_an_open_start_reaches_the_earliest_date_in_both_modes() -> None:
+    """between(None, x) finds dates of year 1, also with mode='overlaps' (no overflow)."""
+    ds = dataset(
+        event("first-day", "0001-01-01"), event("first-year", "0001"), event("late", "2020")
+    )
+    expected = ("first-year", "first-day")
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12", mode="overlaps"))
+    assert ("first-day",) == tuple(r.id for r in ds.between(None, "0001-01-01"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-01-01", mode="overlaps"))
+    assert (*expected, "src", "late") == tuple(
+        r.id for r in ds.between(None, None, mode="overlaps")
+    )
+
+
+def test_an_open_end_reaches_the_latest_date_in_both_modes() -> None:
+    """between(x, None) finds dates of year 9999, in both modes."""
+    ds = dataset(event("last-year", "9999"), event("last-day", "9999-12-31"))
+    expected = ("last-year", "last-day")
+    assert expected == tuple(r.id for r in ds.between("9999", None))
+    assert expected == tuple(r.id for r in ds.between("9999-12-31", None, mode="overlaps"))
+    assert ("last-day",) == tuple(r.id for r in ds.between("9999-12-31", None))
+
+
+def test_where_by_table_and_dates_keeps_table_order_not_timeline_order() -> None:
+    """where('events', start=, end=) lists the events in file order, not by date."""
+    ds = dataset(event("late", "2020-12"), event("early", "2016-01"), event("middle", "2018"))
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where(si.Event, start="2015", end="2025", mode="overlaps")
+    )
+    assert ("early", "middle", "late") == tuple(r.id for r in ds.between("2015", "2025"))
+
+
+def test_where_by_table_and_a_narrower_date_range_keeps_table_order() -> None:
+    """When the dates narrow more than the table does, the answer is still in file order."""
+    ds = dataset(
+        event("late", "2020-12"),
+        event("outside", "2030"),
+        event("early", "2016-01"),
+        event("middle", "2018"),
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+
+
+def test_a_reversed_range_is_empty_in_both_modes() -> None:
+    """A range ending before it starts holds nothing, even a year spanning both its ends."""
+    ds = dataset(event("year", "2020"), event("day", "2020-06-30"))
+    for mode in ("within", "overlaps"):
+        assert () == ds.between("2020-07-01", "2020-06-30", mode=mode)  # type: ignore[arg-type]
+
+
+def test_range_bounds_refuse_times_and_booleans() -> None:
+    """A datetime (which is a date) and a bool (which is an int) are refused, not misread."""
+    ds = dataset(event("day", "2020-06-30"))
+    with pytest.raises(TypeError) as info:
+        ds.between(dt.datetime(2020, 6, 30), None)
+    assert "start must be a date without a time, got 2020-06-30T00:00:00" == str(info.value)
+    with pytest.raises(TypeError) as info:
+        ds.between(True, None)
+    assert (
+        "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool"
+        == str(info.value)
     )

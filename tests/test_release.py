@@ -18,6 +18,7 @@ from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release.export import export_release
 from shanghai_innovation._release.reader import VerifyReport, load_release, verify
 from shanghai_innovation._schema import SCHEMA_VERSION
+from shanghai_innovation.testing import datasets
 
 from ._releases import (
     NAME,
@@ -234,22 +235,15 @@ def test_unmodified_release_still_verifies_after_flips(pristine: Path) -> None:
     assert NAME == verify(pristine).name
 
 
-try:
-    from shanghai_innovation.testing import datasets
-except ImportError:  # pragma: no cover - the strategies module is written separately
-    datasets = None
-
-
 #: Each example exports to disk (fsync'd) and verifies, 0.4-0.8 s: cap the thorough profile.
 ROUND_TRIP_EXAMPLES = min(settings.default.max_examples, 40)
 
 
-@pytest.mark.skipif(datasets is None, reason="shanghai_innovation.testing.datasets() missing")
 @settings(
     max_examples=ROUND_TRIP_EXAMPLES,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(dataset=datasets() if datasets is not None else None)
+@given(dataset=datasets())
 def test_generated_datasets_round_trip(tmp_path: Path, dataset: si.Dataset) -> None:
     """For generated datasets, export then load_release gives back exactly what went in."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:

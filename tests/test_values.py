@@ -331,3 +331,162 @@ def test_locator_text_and_validation() -> None:
         Locator("shine-2020-12-31", Section.INTRODUCTION, 0)
     with pytest.raises(ValueError, match="'source' must match regex"):
         Locator("Shine 2020", Section.INTRODUCTION, 1)
+
+
+# --- edges (issue 15: each a slip that went unnoticed) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "expected"),
+    [
+        ("2020-11", "2020-11", True),  # a date contains itself
+        ("2020-11", "2020-11-01", True),  # its first day
+        ("2020-11", "2020-11-30", True),  # its last day
+        ("2020-11", "2020-10-31", False),  # the day before
+        ("2020-11", "2020-12-01", False),  # the day after
+        ("2020-06-29", "2020-06", False),  # a month is not inside one of its days
+        ("2020-11", "2020", False),  # same first day, but ends after the month
+        ("2020-12", "2020", False),  # same last day, but starts before the month
+        ("2020", "2020-01", True),
+        ("2020", "2020-12-31", True),
+        ("2020", "2021-01-01", False),
+        ("2020", "2019-12", False),
+    ],
+)
+def test_partial_date_contains_at_its_edges(outer: str, inner: str, expected: bool) -> None:
+    """Containment holds exactly when the inner date's first and last day both lie inside."""
+    assert expected == PartialDate.parse(outer).contains(PartialDate.parse(inner))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2020, 10, 31), False),
+        (dt.date(2020, 11, 1), True),
+        (dt.date(2020, 11, 30), True),
+        (dt.date(2020, 12, 1), False),
+    ],
+)
+def test_partial_date_contains_a_day_from_its_first_to_its_last(
+    day: dt.date, expected: bool
+) -> None:
+    """A plain day is inside 2020-11 from the 1st to the 30th, both included, and not beyond."""
+    assert expected == PartialDate(2020, 11).contains(day)
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("2016-03", True),  # the span's first month
+        ("2016-03-01", True),
+        ("2016-02-29", False),  # the day before it starts
+        ("2016", False),  # starts before the span
+        ("2020-06-30", True),  # its last day
+        ("2020-06", True),
+        ("2020-07-01", False),  # the day after it ends
+        ("2020", False),  # a date ending after the span
+        ("2018", True),
+    ],
+)
+def test_period_contains_at_its_edges(inner: str, expected: bool) -> None:
+    """A period from 2016-03 to 2020-06 holds dates lying wholly within March 2016-June 2020."""
+    period = Period(PartialDate(2016, 3), PartialDate(2020, 6))
+    assert expected == period.contains(PartialDate.parse(inner))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2016, 2, 29), False),
+        (dt.date(2016, 3, 1), True),
+        (dt.date(2020, 6, 30), True),
+        (dt.date(2020, 7, 1), False),
+    ],
+)
+def test_period_contains_a_day_from_its_first_to_its_last(day: dt.date, expected: bool) -> None:
+    """A plain day is inside the period from its first day to its last, both included."""
+    assert expected == Period(PartialDate(2016, 3), PartialDate(2020, 6)).contains(day)
+
+
+def test_a_period_of_one_date_is_allowed_and_spans_that_date() -> None:
+    """A period may start and end on the same date; its span is that date's."""
+    day = PartialDate(2020, 6, 29)
+    assert (dt.date(2020, 6, 29), dt.date(2020, 6, 29)) == Period(day, day).span
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"),
+    [
+        (Unit.USD, "an amount in USD cannot be negative, got -1"),
+        (Unit.RATIO, "an amount in ratio cannot be negative, got -1"),
+        (Unit.CNY_PER_USD, "an amount in CNY/USD cannot be negative, got -1"),
+    ],
+)
+def test_negative_usd_ratio_and_rates_are_refused_like_cny(unit: Unit, message: str) -> None:
+    """Dollars, ratios and exchange rates cannot be negative, as yuan cannot."""
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        Quantity(F(-1), unit)
+
+
+@pytest.mark.parametrize(
+    ("unit", "value"),
+    [
+        (Unit.CNY, F(0)),
+        (Unit.USD, F(0)),
+        (Unit.RATIO, F(0)),
+        (Unit.CNY_PER_USD, F(0)),
+        (Unit.PERCENT, F(0)),
+        (Unit.PERCENT, F(100)),
+        (Unit.COUNT, F(0)),
+        (Unit.YEARS, F(0)),
+        (Unit.RANK, F(1)),
+        (Unit.CNY, F(1, 3)),
+        (Unit.PERCENT, F(7, 2)),
+    ],
+)
+def test_quantity_accepts_the_edges_of_each_unit(unit: Unit, value: Fraction) -> None:
+    """Zero amounts, 0 and 100 percent, a count of 0 and rank 1 are all valid."""
+    assert value == Quantity(value, unit).value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (F(1, 5**30), "0." + "0" * 20 + "1073741824"),
+        (F(3, 2 * 5**30), "0." + "0" * 20 + "1610612736"),
+        (F(-7, 2**70), None),
+        (F(10**30 + 1, 10**30), "1." + "0" * 29 + "1"),
+    ],
+)
+def test_format_fraction_is_exact_for_long_decimals(value: Fraction, expected: str | None) -> None:
+    """Denominators far beyond float precision still give the exact decimal, which reads back."""
+    text = format_fraction(value)
+    if expected is not None:
+        assert expected == text
+    assert "/" not in text
+    assert value == parse_fraction(text)
+
+
+@pytest.mark.parametrize("value", [3.5, 16000, "16000", None])
+def test_quantity_value_must_be_a_fraction(value: object) -> None:
+    """A float, an int, text or None is refused: the value is an exact Fraction."""
+    with pytest.raises(TypeError, match=f"^value must be a Fraction, got {type(value).__name__}$"):
+        Quantity(value, Unit.CNY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("year", "ok"), [(0, False), (1, True), (2020, True), (9999, True), (10000, False)]
+)
+def test_partial_date_years_run_from_1_to_9999(year: int, ok: bool) -> None:
+    """Years 1 to 9999 are dates (those a datetime.date can hold); 0 and 10000 are refused."""
+    if ok:
+        assert (year, dt.date(year, 1, 1)) == (PartialDate(year).year, PartialDate(year).start)
+    else:
+        with pytest.raises(ValueError, match=f"^year out of range: {year}$"):
+            PartialDate(year)
+
+
+def test_a_period_is_stated_unless_marked_derived() -> None:
+    """By default a period is the article's own dates: not derived, with no derivation."""
+    period = Period(PartialDate(2016), PartialDate(2020))
+    assert (False, None) == (period.derived, period.derivation)

@@ -7,7 +7,7 @@ When the build starts (``builder-inited``) this writes, into
   table, every column: kind and Arrow type, unit, description, constraints,
   an example from the bundled data, the record field it comes from);
 - ``findings.rst``: today's audit findings, from ``shanghai-innovation check --json``;
-- ``rules.rst``: the audit's rule registry, when the audit module is installed;
+- ``rules.rst``: the audit's rule registry;
 - ``cli.rst``: the ``--help`` text of every command and the exit-code table;
 - ``api_more.rst``: autodoc entries for public names the hand-written API page
   does not list yet, so the reference is never incomplete;
@@ -344,48 +344,17 @@ def findings_rst() -> str:
     return "\n".join(out) + "\n"
 
 
-def audit_rules() -> list[tuple[str, str, str]] | None:
-    """``(rule id, severity or "", summary)`` for every registered rule, or None."""
-    try:
-        audit = importlib.import_module("shanghai_innovation._audit")
-    except ImportError:
-        return None
-    registry = None
-    for name in ("RULES", "REGISTRY", "rules"):
-        candidate = getattr(audit, name, None)
-        if candidate is not None:
-            registry = candidate() if callable(candidate) else candidate
-            break
-    if registry is None:
-        return None
-    items = registry.items() if isinstance(registry, dict) else ((None, r) for r in registry)
-    rules = []
-    for key, rule in items:
-        rid = getattr(rule, "id", None) or getattr(rule, "rule", None) or key
-        doc = getattr(rule, "description", None) or getattr(rule, "__doc__", None)
-        if doc is None and hasattr(rule, "check"):
-            doc = rule.check.__doc__
-        severity = getattr(rule, "severity", "")
-        severity = getattr(severity, "value", severity) or ""
-        summary = (doc or "").strip().split("\n\n")[0].replace("\n", " ")
-        rules.append((str(rid), str(severity), " ".join(summary.split())))
-    return rules
+def audit_rules() -> list[tuple[str, str]]:
+    """``(rule id, one-line description)`` for every rule of the audit, in report order."""
+    from shanghai_innovation._audit import RULES  # noqa: PLC0415
+
+    return [(rule.id, " ".join(rule.description.split())) for rule in RULES]
 
 
 def rules_rst() -> str:
     """The audit's rule registry as a table."""
-    rules = audit_rules()
-    if rules is None:
-        return (
-            ".. note::\n\n   The audit's rule registry was not available "
-            "when these docs were built.\n"
-        )
-    if any(sev for _, sev, _ in rules):
-        rows = [[_literal(rid), _escape(sev), _escape(text)] for rid, sev, text in rules]
-        table = _list_table(["Rule", "Severity", "What it checks"], rows, [22, 10, 68])
-    else:
-        rows = [[_literal(rid), _escape(text)] for rid, _, text in rules]
-        table = _list_table(["Rule", "What it checks"], rows, [25, 75])
+    rows = [[_literal(rid), _escape(text)] for rid, text in audit_rules()]
+    table = _list_table(["Rule", "What it checks"], rows, [25, 75])
     return "\n".join(table) + "\n"
 
 
