@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import json
 import shutil
+import struct
 import tempfile
 import threading
 import zipfile
@@ -15,13 +16,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 import shanghai_innovation as si
-from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._dataset import TABLES, DatasetInfo
+from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._load import read_directory
 from shanghai_innovation._release.export import export_release
 
 #: The dataset's package name, hence the JSON file's stem.
 NAME = "si-test"
+#: The datapackage.json keys of the schema version and the fingerprint.
+SCHEMA_KEY = "shanghai_innovation:schema_version"
+FINGERPRINT_KEY = "shanghai_innovation:fingerprint"
 
 INFO = f"""
 name = "{NAME}"
@@ -147,29 +154,7 @@ def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) 
     return target
 
 
-def reseal(folder: Path, *, resources: bool = True) -> None:
-    """Recompute every size and hash after tampering, so only the content is wrong.
-
-    With ``resources=False`` only SHA256SUMS is rewritten, keeping what
-    datapackage.json says about each file.
-    """
-    package_path = folder / "datapackage.json"
-    if resources and package_path.is_file():
-        try:
-            package = json.loads(package_path.read_bytes())
-        except ValueError:
-            package = None
-        if isinstance(package, dict):
-            for resource in package.get("resources", []):
-                path = folder / resource["path"]
-                if not path.is_file():
-                    continue
-                data = path.read_bytes()
-                key = "bytes" if "bytes" in resource else "shanghai_innovation:bytes"
-                resource[key] = len(data)
-                resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-            text = json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-            package_path.write_bytes(text.encode("utf-8"))
+def _sums(folder: Path) -> bytes:
     names = sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
@@ -178,7 +163,89 @@ def reseal(folder: Path, *, resources: bool = True) -> None:
     lines = "".join(
         f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in names
     )
-    (folder / "SHA256SUMS").write_text(lines, encoding="ascii")
+    return lines.encode("utf-8", "surrogateescape")
+
+
+def _resealed_package(folder: Path, package: dict[str, Any]) -> dict[str, Any]:
+    """Every resource's size and hash set to its file's, as an attacker would."""
+    for resource in package.get("resources", []):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            continue
+        path = folder / resource["path"]
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        key = "bytes" if "bytes" in resource else "shanghai_innovation:bytes"
+        resource[key] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return package
+
+
+def _dump(package: Any) -> bytes:
+    return (json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def hostile(
+    folder: Path,
+    files: dict[str, bytes | None] | None = None,
+    *,
+    package: Callable[[dict[str, Any]], Any] | None = None,
+    package_text: Callable[[str], str] | None = None,
+) -> Path:
+    """Make a release folder say what an attacker wants, then reseal it as they would.
+
+    The attacker controls every byte, checksums included, so a hostile
+    release is only ever refused for what it holds. In order:
+
+    1. ``files``: each name's new bytes (``None`` deletes the file);
+    2. ``package``: a function editing the parsed ``datapackage.json``;
+    3. every resource's size and SHA-256 in ``datapackage.json`` is set to its
+       file's (skipped when the manifest is not a JSON object);
+    4. ``package_text``: a function editing the manifest's text after that
+       (duplicate keys, escapes no JSON writer would produce);
+    5. ``SHA256SUMS`` is rewritten to list every other file with its SHA-256.
+
+    Returns the folder.
+    """
+    for name, data in (files or {}).items():
+        path = folder / name
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    package_path = folder / "datapackage.json"
+    if package_path.is_file():
+        raw = package_path.read_bytes()
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            if package is not None:
+                package(parsed)
+            raw = _dump(_resealed_package(folder, parsed))
+        if package_text is not None:
+            raw = package_text(raw.decode("utf-8", "surrogatepass")).encode(
+                "utf-8", "surrogatepass"
+            )
+        package_path.write_bytes(raw)
+    (folder / "SHA256SUMS").write_bytes(_sums(folder))
+    return folder
+
+
+def reseal(folder: Path, *, resources: bool = True) -> None:
+    """Recompute every size and hash after tampering, so only the content is wrong.
+
+    With ``resources=False`` only SHA256SUMS is rewritten, keeping what
+    datapackage.json says about each file.
+    """
+    if resources:
+        hostile(folder)
+    else:
+        (folder / "SHA256SUMS").write_bytes(_sums(folder))
 
 
 def edit_package(
@@ -190,6 +257,90 @@ def edit_package(
     change(package)
     path.write_text(json.dumps(package, indent=2), encoding="utf-8")
     reseal(folder, resources=resources)
+
+
+def edit_json(path: Path, change: Callable[[Any], Any]) -> str:
+    """The text of a JSON file after ``change`` edits it, written as the library writes JSON."""
+    document = json.loads(path.read_bytes())
+    change(document)
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def fingerprint_of(package: dict[str, Any]) -> str:
+    """The fingerprint an attacker computes for the small dataset under a manifest's claims.
+
+    The records stay the small dataset's; the dataset info and the schema
+    version are what ``package`` (a parsed datapackage.json) says.
+    """
+    info = DatasetInfo(
+        name=package["name"],
+        title=package["title"],
+        version=package["version"],
+        description=package["description"],
+        license=package["licenses"][0]["name"],
+        license_url=package["licenses"][0]["path"],
+        attribution=package["shanghai_innovation:attribution"],
+    )
+    dataset = attrs.evolve(small_dataset(), info=info)
+    return content_fingerprint(dataset, package[SCHEMA_KEY])
+
+
+def keep_only(folder: Path, keep: Callable[[str], bool]) -> Path:
+    """Delete every data file ``keep`` refuses, and its resource, then reseal."""
+    gone = [
+        p.name
+        for p in folder.iterdir()
+        if p.name not in {"datapackage.json", "SHA256SUMS"} and not keep(p.name)
+    ]
+
+    def drop(package: dict[str, Any]) -> None:
+        package["resources"] = [r for r in package["resources"] if r["path"] not in gone]
+
+    return hostile(folder, dict.fromkeys(gone), package=drop)
+
+
+def json_only(folder: Path) -> Path:
+    """Leave only the JSON document (and the manifest and sums) in a release."""
+    return keep_only(folder, lambda name: name == f"{NAME}.json")
+
+
+def csv_only(folder: Path) -> Path:
+    """Leave only the CSV files (and the manifest and sums) in a release."""
+    return keep_only(folder, lambda name: name.endswith(".csv"))
+
+
+def parquet_with_rows(path: Path, rows: int) -> bytes:
+    """A Parquet file like ``path`` (same schema and metadata) repeating its first row."""
+    import pyarrow as pa  # noqa: PLC0415 - only the tests that build Parquet need it
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(path)
+    repeated = table.take(pa.array([0] * rows, pa.int64()))
+    sink = pa.BufferOutputStream()
+    pq.write_table(repeated, sink, compression="zstd")
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def zip_with_members(count: int, claimed: int | None = None) -> bytes:
+    """A zip whose central directory lists ``count`` members (all one empty file).
+
+    Built from bytes in a few milliseconds whatever the count. The end record
+    claims ``claimed`` members (default: ``count``, capped at 65535), which
+    zipfile ignores: it reads the whole central directory.
+    """
+    name = b"a"
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0)
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0, 0, 0,
+        0, 0, 0,
+    ) + name
+    directory = central * count
+    entries = min(count if claimed is None else claimed, 0xFFFF)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, len(directory), len(local) + 1, 0
+    )
+    return local + name + directory + end
 
 
 def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
@@ -259,6 +410,31 @@ class Server(http.server.ThreadingHTTPServer):
                     handler.send_header(key, value)
             handler.end_headers()
             handler.wfile.write(body)
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def status(self, path: str, code: int, reason: str) -> str:
+        """Answer path with a status line of the server's choosing; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(code, reason)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def short(self, path: str, body: bytes, declared: int) -> str:
+        """Announce ``declared`` bytes, send ``body`` (fewer), then hang up; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(declared))
+            handler.end_headers()
+            handler.wfile.write(body)
+            handler.wfile.flush()
+            handler.close_connection = True
 
         self.routes[path] = route
         return self.url(path)
