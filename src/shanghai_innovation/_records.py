@@ -27,6 +27,7 @@ from ._vocab import (
 )
 
 __all__ = [
+    "FORMULA_STARTS",
     "RECORD_TYPES",
     "Citation",
     "Entity",
@@ -50,13 +51,28 @@ SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 _slug = [_v.instance_of(str), _v.matches_re(SLUG)]
 
 
+#: Characters a spreadsheet takes as the start of a formula (tab and CR are
+#: refused as surrounding space): no text of ours starts with one.
+FORMULA_STARTS = "=+-@"
+
+
+def _no_formula(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, str) and value[:1] in tuple(FORMULA_STARTS):
+        msg = (
+            f"'{attribute.name}' must not start with {value[0]!r}: a spreadsheet opening "
+            "the CSV would run the text as a formula"
+        )
+        raise ValueError(msg)
+
+
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str):
-        msg = f"{attribute.name} must be text, got {type(value).__name__}"
+        msg = f"'{attribute.name}' must be text, got {type(value).__name__}"
         raise TypeError(msg)
     if not value.strip() or value != value.strip():
-        msg = f"{attribute.name} must be non-blank text with no surrounding spaces"
+        msg = f"'{attribute.name}' must be non-blank text with no surrounding spaces"
         raise ValueError(msg)
+    _no_formula(instance, attribute, value)
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -142,7 +158,8 @@ def _opt_ref_id(description: str, table: str) -> Any:
 
 
 def _opt(kind: Any, description: str, **kwargs: Any) -> Any:
-    return field(description, default=None, validator=_v.optional(_v.instance_of(kind)), **kwargs)
+    check = _v.instance_of(kind) if kind is not str else _v.and_(_v.instance_of(str), _no_formula)
+    return field(description, default=None, validator=_v.optional(check), **kwargs)
 
 
 def _year(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -27,7 +27,7 @@ __all__ = [
     "parse_fraction",
 ]
 
-_FRACTION_TEXT: Final = re.compile(r"-?(\d+(\.\d+)?|\d+/[1-9]\d*)")
+_FRACTION_TEXT: Final = re.compile(r"-?([0-9]+(\.[0-9]+)?|[0-9]+/[1-9][0-9]*)")
 
 
 def parse_fraction(value: object) -> Fraction:
@@ -232,7 +232,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
             msg = f"not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}"
             raise ValueError(msg)
         parts = [int(p) for p in text.split("-")]

@@ -39,6 +39,7 @@ import attrs
 from ._audit import RULES
 from ._dataset import Dataset, DatasetInfo
 from ._records import (
+    FORMULA_STARTS,
     RECORD_TYPES,
     Citation,
     Entity,
@@ -139,8 +140,16 @@ TEXT_ALPHABET: Final = (
 
 
 def texts(max_size: int = 40) -> st.SearchStrategy[str]:
-    """Non-blank text with no surrounding spaces, mixing scripts and punctuation."""
-    return st.text(TEXT_ALPHABET, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    """Non-blank text with no surrounding spaces, mixing scripts and punctuation.
+
+    Never starting with a character a spreadsheet reads as a formula (the
+    records refuse those).
+    """
+    return (
+        st.text(TEXT_ALPHABET, min_size=1, max_size=max_size)
+        .map(lambda text: text.strip().lstrip(FORMULA_STARTS + " "))
+        .filter(bool)
+    )
 
 
 @functools.cache

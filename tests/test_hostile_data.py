@@ -1,0 +1,152 @@
+"""A data folder from anyone (``--data``): deep nesting, huge files, formula text.
+
+Each case goes through the command line too: ``check``, ``export`` and
+``show`` must exit 3 with one line per problem and no traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import shanghai_innovation as si
+from shanghai_innovation import _cli, _limits
+from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._load import read_directory
+
+from ._releases import INFO, TOML
+
+DATA = 3
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A valid minimal data folder."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
+    for table in TABLES:
+        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
+    return folder
+
+
+def _problems(folder: Path) -> tuple[str, ...]:
+    with pytest.raises(si.DataError) as info:
+        read_directory(folder, "data")
+    return info.value.problems
+
+
+@pytest.mark.parametrize("command", ["check", "export", "show"])
+def test_deeply_nested_toml_is_a_data_error(
+    minimal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """TOML arrays nested 5000 deep are refused as invalid data, never a RecursionError."""
+    path = minimal / "metrics.toml"
+    deep = "\n[[metrics]]\ntopics = " + "[" * 5000 + "]" * 5000 + "\n"
+    path.write_text(path.read_text(encoding="utf-8") + deep, encoding="utf-8")
+    args = {
+        "check": ["check", "--data", str(minimal)],
+        "export": ["export", "--data", str(minimal), "--output", str(tmp_path / "out")],
+        "show": ["show", "firms", "--data", str(minimal)],
+    }[command]
+    code = _cli.main(args)
+    out, err = capsys.readouterr()
+    assert (DATA, "") == (code, out)
+    expected = (
+        f"shanghai-innovation: error: {minimal}/metrics.toml: not valid TOML "
+        f"(nested deeper than the cap of {_limits.MAX_NESTING})"
+    )
+    assert [expected] == err.splitlines()
+
+
+def test_nesting_just_over_the_cap_is_refused(minimal: Path) -> None:
+    """A document nesting one level deeper than the cap (but parseable) is refused too."""
+    depth = _limits.MAX_NESTING  # the [[metrics]] array and its table add two levels
+    path = minimal / "metrics.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[[metrics]]\nx = " + "[" * depth + "]" * depth,
+        encoding="utf-8",
+    )
+    assert (f"data/metrics.toml: not valid TOML (nested deeper than the cap of {depth})",) == (
+        _problems(minimal)
+    )
+
+
+def test_data_file_over_the_byte_cap_is_refused_unread(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file larger than the per-file cap is refused before it is parsed."""
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", 1000)
+    path = minimal / "metrics.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "#" * 1000, encoding="utf-8")
+    assert ("data/metrics.toml: larger than the cap of 1000 bytes for one file",) == (
+        _problems(minimal)
+    )
+
+
+def test_data_table_over_the_row_cap_is_refused(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file holding more records than the row cap is refused before they are built."""
+    monkeypatch.setattr(_limits, "MAX_ROWS", 1)
+    assert (
+        "data/entities.toml: 2 records, over the cap of 1",
+        "data/metrics.toml: 2 records, over the cap of 1",
+    ) == _problems(minimal)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+@pytest.mark.parametrize(
+    ("table", "old", "field"),
+    [
+        ("errata", 'stated = "8"', "stated"),
+        ("metrics", 'measure = "Firms"', "measure"),
+        ("sources", 'note = "A note', "note"),
+    ],
+)
+def test_text_a_spreadsheet_would_run_is_refused(
+    minimal: Path, start: str, table: str, old: str, field: str
+) -> None:
+    """Curated text starting with = + - or @ is refused, naming file, record and field."""
+    path = minimal / f"{table}.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    new = old.replace('= "', f'= "{start}HYPERLINK(1)', 1)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (problem,) = _problems(minimal)
+    assert problem.startswith(f"data/{table}.toml: record '")
+    assert f"field {field}: '{field}' must not start with {start!r}" in problem
+    assert "formula" in problem
+
+
+def test_optional_text_a_spreadsheet_would_run_is_refused(minimal: Path) -> None:
+    """Optional text (an entity's description) is held to the same rule."""
+    path = minimal / "entities.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('kind = "place"', 'kind = "place"\ndescription = "=1+1"', 1))
+    (problem,) = _problems(minimal)
+    assert "record 'city': field description: 'description' must not start with '='" in problem
+
+
+@pytest.mark.parametrize("space", ["\t", "\r"])
+def test_text_starting_with_tab_or_carriage_return_is_refused(minimal: Path, space: str) -> None:
+    """A tab or carriage return before the text (another spreadsheet trick) is refused."""
+    path = minimal / "errata.toml"
+    text = path.read_text(encoding="utf-8")
+    escaped = "\\t" if space == "\t" else "\\r"
+    path.write_text(text.replace('stated = "8"', f'stated = "{escaped}=8"', 1), encoding="utf-8")
+    (problem,) = _problems(minimal)
+    assert "field stated: 'stated' must be non-blank text with no surrounding spaces" in problem
+
+
+def test_many_problems_are_cut_to_the_cap(minimal: Path) -> None:
+    """A data folder with thousands of problems reports the first MAX_PROBLEMS and a count."""
+    path = minimal / "events.toml"
+    path.write_text("\n".join(f"[[events]]\nid = 'e{i}'" for i in range(300)), encoding="utf-8")
+    with pytest.raises(si.DataError) as info:
+        read_directory(minimal, "data")
+    lines = str(info.value).splitlines()
+    assert len(info.value.problems) > _limits.MAX_PROBLEMS
+    assert _limits.MAX_PROBLEMS + 1 == len(lines)
+    assert f"(and {len(info.value.problems) - _limits.MAX_PROBLEMS} more problems)" == lines[-1]
