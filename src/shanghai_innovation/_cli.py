@@ -1,8 +1,9 @@
 """The command line: parse arguments, call the library, print, map errors to exit codes.
 
 A thin layer. Every failure the library raises on purpose is printed as one
-line on stderr (``shanghai-innovation: error: ...``) and mapped to an exit
-code; a traceback appears only with ``--debug``.
+line on stderr (``shanghai-innovation: error: ...``, through the one message
+helper, so outside text cannot add lines or control the terminal) and mapped
+to an exit code; a traceback appears only with ``--debug``.
 
 Exit codes:
 
@@ -43,6 +44,7 @@ from ._errors import (
     ReleaseError,
     ShanghaiInnovationError,
     UnsafeArchiveError,
+    one_line,
 )
 
 __all__ = ["EXIT_CODES", "main"]
@@ -124,10 +126,12 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "export":
         from ._load import load  # noqa: PLC0415
-        from ._release.export import export_release  # noqa: PLC0415
+        from ._release.export import export_to  # noqa: PLC0415
 
         formats = ("parquet", "csv", "json") if args.format == "all" else (args.format,)
-        report = export_release(load(args.data), args.output, formats=formats, force=args.force)
+        dataset = load(args.data)
+        reads = () if args.data is None else (args.data,)
+        report = export_to(dataset, args.output, formats=formats, force=args.force, reads=reads)
         print(report)
         return 0
     if args.command == "verify":
@@ -169,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         lines = str(exc).splitlines() or [type(exc).__name__]
         for line in lines:
-            print(f"{PROG}: error: {line}", file=sys.stderr)
+            print(f"{PROG}: error: {one_line(line)}", file=sys.stderr)
         return _exit_code(exc)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130

@@ -53,7 +53,7 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
         escaped = _escaped(text)
         if len(escaped) <= limit:
             return escaped
-    keep = max(limit // 2 - 20, 1)
+    keep = max(limit // 2 - 30, 1)
     head = _escaped(text[:keep])[:keep]
     tail = _escaped(text[-keep:])[-keep:]
     return f"{head} [... {len(text)} characters in all ...] {tail}"
@@ -66,9 +66,10 @@ def quoted(value: object, limit: int = MAX_QUOTED) -> str:
     value of any size gives a short message.
     """
     if isinstance(value, str):
-        if len(value) <= limit:
-            return repr(value)
-        return f"{value[:limit]!r}... ({len(value)} characters)"
+        shown = repr(value[: limit + 1])  # repr escapes what is not printable
+        if len(value) <= limit and len(shown) <= limit + 2:
+            return shown
+        return f"{shown[:limit]}... ({len(value)} characters)"
     return one_line(repr(value), limit)
 
 

@@ -14,6 +14,9 @@ SECURITY.md states these values; change both together.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -57,7 +60,7 @@ MAX_NESTING: Final = 32
 #: Values one Parquet column may hold, list items included: 10 a row at the row cap.
 MAX_PARQUET_VALUES: Final = 10 * MAX_ROWS
 #: Pages one Parquet file may hold: over 100x a bundled file.
-MAX_PARQUET_PAGES: Final = 4_096
+MAX_PARQUET_PAGES: Final = 8_192
 #: Members a release zip may hold (a release has 27 files).
 MAX_MEMBERS: Final = 1_000
 #: Bytes a zip's central directory may take: 1 KiB a member.
@@ -76,24 +79,33 @@ def read_capped(
     source: Path | Traversable,
     where: str,
     error: type[ShanghaiInnovationError],
-    cap: int = MAX_FILE_BYTES,
+    cap: int | None = None,
 ) -> bytes:
     """The bytes of a file (a path or an importlib Traversable), refusing more than ``cap``.
 
-    Never reads more than ``cap + 1`` bytes, whatever the file's size.
+    ``cap`` defaults to :data:`MAX_FILE_BYTES` (read at call time).
+
+    A file whose size already says it is over the cap is refused unread;
+    otherwise never more than ``cap + 1`` bytes are read, whatever the size.
 
     Raises:
         ShanghaiInnovationError: of class ``error``, naming ``where``: the file
             is missing, unreadable or over the cap.
 
     """
+    if cap is None:
+        cap = MAX_FILE_BYTES
+    too_large = f"{where}: larger than the cap of {cap} bytes for one file"
+    size = 0
     try:
         with source.open("rb") as handle:
-            data = handle.read(cap + 1)
+            with contextlib.suppress(AttributeError, OSError, io.UnsupportedOperation):
+                size = os.fstat(handle.fileno()).st_size
+            data = handle.read(cap + 1) if size <= cap else b""
     except FileNotFoundError:
         raise error(f"{where}: file missing") from None
     except (OSError, ValueError) as exc:  # ValueError: a null character in the path
         raise error(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-    if len(data) > cap:
-        raise error(f"{where}: larger than the cap of {cap} bytes for one file")
+    if size > cap or len(data) > cap:
+        raise error(too_large)
     return data

@@ -8,23 +8,31 @@ form, such as ``quantity.value``, with the old and new values in that form
 (a missing optional value is ``null``). Changes to the dataset info (name,
 version, license, ...) are listed as well.
 
-Ordering is stable: tables in table order, ids sorted, fields sorted.
+Ordering is stable: tables in table order, ids sorted, fields sorted. The
+text form escapes every character a terminal would act on (a release's text
+is outside text) and cuts a line over 10,000 characters.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from shanghai_innovation import _limits
 from shanghai_innovation._convert import CONVERTER
 from shanghai_innovation._dataset import TABLES, Dataset
+from shanghai_innovation._errors import check_argument, one_line
 from shanghai_innovation._records import Record
 
 __all__ = ["Change", "Diff", "FieldChange", "TableDiff", "diff_datasets", "diff_releases"]
+
+#: Characters of one line of :meth:`Diff.to_text`.
+_LINE: Final = 10 * _limits.MAX_MESSAGE
 
 
 @attrs.frozen
@@ -116,7 +124,7 @@ class Diff:
             for change in table.changed:
                 lines.append(f"  ~ {change.id}")
                 lines += [f"      {_field_line(c)}" for c in change.fields]
-        return "\n".join(lines)
+        return "\n".join(one_line(line, _LINE) for line in lines)
 
     def to_unstructured(self) -> dict[str, Any]:
         """The diff as plain JSON-ready data (every table present)."""
@@ -190,7 +198,14 @@ def _table_diff(name: str, old: tuple[Record, ...], new: tuple[Record, ...]) -> 
 
 
 def diff_datasets(old: Dataset, new: Dataset) -> Diff:
-    """Every record added, removed and changed (field by field) from ``old`` to ``new``."""
+    """Every record added, removed and changed (field by field) from ``old`` to ``new``.
+
+    Raises:
+        TypeError: either argument is not a :class:`~shanghai_innovation.Dataset`.
+
+    """
+    check_argument("old", old, Dataset, "a Dataset")
+    check_argument("new", new, Dataset, "a Dataset")
     return Diff(
         old_version=old.info.version,
         new_version=new.info.version,
@@ -205,8 +220,13 @@ def diff_releases(old_source: str | Path, new_source: str | Path) -> Diff:
     Raises:
         ReleaseError: when either release is malformed or fails its checksums.
         DownloadError: when a URL cannot be fetched.
+        TypeError: either source is not a path or a URL.
 
     """
     from .reader import load_release  # noqa: PLC0415 - only the CLI path needs it
+
+    path = "a path or a URL (str or os.PathLike)"
+    check_argument("old_source", old_source, (str, os.PathLike), path)
+    check_argument("new_source", new_source, (str, os.PathLike), path)
 
     return diff_datasets(load_release(old_source), load_release(new_source))
