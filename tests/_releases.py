@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import json
+import math
 import shutil
 import struct
 import tempfile
@@ -357,6 +358,145 @@ def flip(path: Path, offset: int, mask: int = 0x01) -> None:
     data = bytearray(path.read_bytes())
     data[offset % len(data)] ^= mask
     path.write_bytes(bytes(data))
+
+
+# --- hostile inputs at scale, and measuring what reading them costs ------------------
+
+
+def parquet_rows_file(source: Path, target: Path, rows: int, *, group: int = 100_000) -> Path:
+    """A Parquet file like ``source`` repeating its first row ``rows`` times.
+
+    Written a row group at a time, so making a million rows takes little memory.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - only the tests that build Parquet need it
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(source)
+    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+        for start in range(0, rows, group):
+            count = min(group, rows - start)
+            writer.write_table(table.take(pa.array([0] * count, pa.int64())))
+    return target
+
+
+def parquet_text_bomb(source: Path, target: Path, rows: int, size: int) -> Path:
+    """A Parquet file like ``source`` whose rows each hold ``size`` characters of note text.
+
+    The text repeats, so zstd shrinks the pages to almost nothing while they
+    decompress to ``rows * size`` bytes.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(source).take(pa.array([0] * rows, pa.int64()))
+    notes = pa.array([f"{i:08d}" + "n" * size for i in range(rows)], pa.string())
+    index = table.schema.get_field_index("note")
+    table = table.set_column(index, table.schema.field(index), notes)
+    pq.write_table(table, target, compression="zstd", use_dictionary=False)
+    return target
+
+
+def write_repeated(target: Path, head: bytes, unit: bytes, count: int, tail: bytes) -> Path:
+    """A file of ``head``, ``unit`` repeated ``count`` times, then ``tail``, written in chunks."""
+    with target.open("wb") as handle:
+        handle.write(head)
+        block = unit * max(1, min(count, (1 << 20) // max(1, len(unit))))
+        left = count
+        while left > 0:
+            part = block if left * len(unit) >= len(block) else unit * left
+            handle.write(part)
+            left -= len(part) // len(unit)
+        handle.write(tail)
+    return target
+
+
+#: Run in a child: read a small release to warm up (every import done), then
+#: the hostile one; print the outcome, the CPU seconds and the peak memory.
+_MEASURE = """
+import json, resource, sys
+import shanghai_innovation as si
+
+warm, target, function = sys.argv[1:4]
+try:
+    getattr(si, function)(warm)
+except si.ShanghaiInnovationError:  # other versions may refuse it: it warmed up all the same
+    pass
+
+def usage():
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime, used.ru_maxrss
+
+cpu, warm_peak = usage()
+try:
+    getattr(si, function)(target)
+    outcome = "read"
+except si.ShanghaiInnovationError as exc:
+    outcome = type(exc).__name__ + ": " + str(exc)
+spent, peak = usage()
+print(json.dumps({"outcome": outcome, "cpu": spent - cpu, "warm": warm_peak, "peak": peak}))
+"""
+
+
+@attrs.frozen
+class Measured:
+    """What reading one hostile input cost a fresh interpreter."""
+
+    #: "read", or the library error's class and message.
+    outcome: str
+    #: CPU seconds (user and system) the read took.
+    seconds: float
+    #: MiB the peak resident memory grew by during the read (after a warm-up read).
+    growth_mb: float
+    #: MiB of peak resident memory in all.
+    peak_mb: float
+
+
+def measure(
+    warm: Path,
+    target: Path,
+    function: str = "verify",
+    *,
+    memory_limit: int | None = 4 << 30,
+    python_path: str | None = None,
+) -> Measured:
+    """Read ``target`` with ``si.<function>`` in a child process; its CPU time and peak memory.
+
+    The child's address space is capped at ``memory_limit`` bytes, so a
+    regression fails the test instead of exhausting the machine. Peak memory
+    is the child's own ``ru_maxrss`` (``getrusage`` in the child), so other
+    children of the test process cannot blur it.
+    """
+    import os  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    def limit() -> None:  # pragma: no cover - runs in the child
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    env = dict(os.environ)
+    if python_path is not None:
+        env["PYTHONPATH"] = python_path
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(warm), str(target), function],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        preexec_fn=limit,
+        env=env,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return Measured(f"crashed ({done.returncode}): {last}", math.nan, math.nan, math.nan)
+    report = json.loads(done.stdout)
+    return Measured(
+        report["outcome"],
+        report["cpu"],
+        (report["peak"] - report["warm"]) / 1024,
+        report["peak"] / 1024,
+    )
 
 
 # --- a local HTTP server --------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_fingerprint_covers_every_field_of_the_info(dataset: si.Dataset, field: 
 
 
 def test_fingerprint_covers_the_records_and_the_schema_version(dataset: si.Dataset) -> None:
-    """A changed record or another claimed schema version changes the fingerprint; a copy keeps it."""
+    """A changed record or another claimed schema version changes the fingerprint; a copy not."""
     changed = attrs.evolve(dataset, metrics=dataset.metrics[1:])
     fingerprint = content_fingerprint(dataset)
     assert (True, False, False) == (

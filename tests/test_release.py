@@ -194,7 +194,8 @@ def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
         package["resources"][0]["description"] = "Edited."
 
     edit_package(release, change)
-    with pytest.raises(si.IntegrityError, match=r"datapackage\.json: .* at \$\.resources\[0\]\.description"):
+    where = r"datapackage\.json: .* at \$\.resources\[0\]\.description"
+    with pytest.raises(si.IntegrityError, match=where):
         verify(release)
 
 
