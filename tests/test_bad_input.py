@@ -734,7 +734,7 @@ def test_json_with_more_values_than_the_cap_is_refused_before_parsing(
     release: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A JSON document holding more values than the cap is refused before json.loads runs."""
-    monkeypatch.setattr(_limits, "MAX_JSON_VALUES", 1000)
+    monkeypatch.setattr(_limits, "MAX_VALUES", 1000)
     json_only(release)
     hostile(release, {f"{NAME}.json": b"[" + b"{}," * 2000 + b"{}]"})
     check_error(
@@ -1027,3 +1027,54 @@ def test_content_length_that_is_not_a_number_is_a_download_error(
         _load_fails(url, cache_dir=tmp_path), si.DownloadError, OSError, url, "Content-Length"
     )
     assert "invalid literal" not in message
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ({"use_dictionary": True}, "a dictionary page in a text column that is not an enum"),
+        (
+            {"use_dictionary": False, "column_encoding": {"note": "DELTA_BYTE_ARRAY"}},
+            "column note: text in encoding 7",
+        ),
+        (
+            {"use_dictionary": False, "column_encoding": {"note": "DELTA_LENGTH_BYTE_ARRAY"}},
+            "column note: text in encoding 6",
+        ),
+    ],
+    ids=["dictionary", "delta-byte-array", "delta-length-byte-array"],
+)
+def test_parquet_text_in_an_encoding_that_can_expand_is_refused_unread(
+    release: Path, tmp_path: Path, options: dict[str, Any], why: str
+) -> None:
+    """Text columns may not use the encodings whose decoded text can dwarf their pages."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(release / "sources.parquet")
+    pq.write_table(table, tmp_path / "sources.parquet", compression="zstd", **options)
+    hostile(release, {"sources.parquet": (tmp_path / "sources.parquet").read_bytes()})
+    check_error(
+        _load_fails(release), si.ReleaseError, ValueError, "sources.parquet: refused unread", why
+    )
+
+
+def test_parquet_written_plainly_by_another_writer_setting_is_read(
+    release: Path, tmp_path: Path
+) -> None:
+    """A Parquet file with the same records in other allowed settings (v2 pages, snappy) reads."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    for spec in ("sources", "metrics"):
+        table = pq.read_table(release / f"{spec}.parquet")
+        enums = [f.name for f in table.schema if str(f.type).startswith("dictionary")]
+        pq.write_table(
+            table,
+            tmp_path / f"{spec}.parquet",
+            compression="snappy",
+            use_dictionary=enums,
+            data_page_version="2.0",
+            data_page_size=64,
+        )
+        (release / f"{spec}.parquet").write_bytes((tmp_path / f"{spec}.parquet").read_bytes())
+    hostile(release)
+    assert small_dataset() == load_release(release)

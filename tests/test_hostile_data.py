@@ -150,3 +150,35 @@ def test_many_problems_are_cut_to_the_cap(minimal: Path) -> None:
     assert len(info.value.problems) > _limits.MAX_PROBLEMS
     assert _limits.MAX_PROBLEMS + 1 == len(lines)
     assert f"(and {len(info.value.problems) - _limits.MAX_PROBLEMS} more problems)" == lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('note = "A note', 'note = "A\\u202eton', "U+202E"),
+        ('note = "A note', 'note = "A\\u001b[2J note', "U+001B"),
+        ('note = "A note', 'note = "A\\u0085 note', "U+0085"),
+        ('note = "A note', 'note = "A\\n note', "U+000A"),
+    ],
+    ids=["bidi-override", "escape", "next-line", "line-break"],
+)
+def test_text_holding_invisible_characters_is_refused(
+    minimal: Path, old: str, new: str, code: str
+) -> None:
+    """Curated text holding a control, format or bidirectional character is refused, located."""
+    path = minimal / "sources.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    (problem,) = _problems(minimal)
+    where = "data/sources.toml: record 'src': field note"
+    assert problem.startswith(f"{where}: 'note' must not hold the character {code}")
+    assert problem.isprintable()
+
+
+def test_data_file_over_the_value_cap_is_refused_unparsed(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file holding more values than the cap (a million keys, say) is refused unparsed."""
+    monkeypatch.setattr(_limits, "MAX_VALUES", 100)
+    path = minimal / "metrics.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "".join(f"k{i} = 1\n" for i in range(100)))
+    assert ("data/metrics.toml: over the cap of 100 values",) == _problems(minimal)

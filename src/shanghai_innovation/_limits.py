@@ -29,7 +29,6 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_CENTRAL_DIRECTORY",
     "MAX_FILE_BYTES",
-    "MAX_JSON_VALUES",
     "MAX_MEMBERS",
     "MAX_MESSAGE",
     "MAX_NAME_BYTES",
@@ -39,6 +38,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "MAX_QUOTED",
     "MAX_ROWS",
+    "MAX_VALUES",
     "read_capped",
 ]
 
@@ -51,9 +51,10 @@ MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 #: Bytes a whole release may unpack to, and a download may hold (the default
 #: of ``max_bytes=``): over 100x the bundled release.
 DEFAULT_MAX_BYTES: Final = 64 * 1024 * 1024
-#: Values (objects, arrays, strings, numbers, literals) one JSON document may
-#: hold: 100x the bundled datapackage.json.
-MAX_JSON_VALUES: Final = 500_000
+#: Values (objects, arrays, strings, numbers, literals) one JSON or TOML
+#: document may hold, counted from its text before parsing: 100x the bundled
+#: datapackage.json.
+MAX_VALUES: Final = 500_000
 #: How deeply JSON arrays and objects, and TOML arrays and tables, may nest
 #: (the bundled files nest 6 deep).
 MAX_NESTING: Final = 32

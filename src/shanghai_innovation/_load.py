@@ -5,9 +5,10 @@ Every problem found is collected and raised together as one
 the data file, the record id and the field.
 
 A data folder passed with ``--data`` may come from anyone, so each file is
-read under the per-file byte cap, a TOML document nesting deeper than the
-nesting cap is refused (``tomllib`` would otherwise recurse until Python
-gives up), and a table may hold at most the row cap of records
+read under the per-file byte cap and the value cap (counted before
+parsing), a TOML document nesting deeper than the nesting cap is refused
+(``tomllib`` would otherwise recurse until Python gives up), and a table may
+hold at most the row cap of records
 (:mod:`shanghai_innovation._limits`).
 """
 
@@ -68,6 +69,10 @@ def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
         msg = f"{label}: not UTF-8 text (byte {exc.start})"
         raise DataError(msg) from None
     too_deep = f"{label}: not valid TOML (nested deeper than the cap of {_limits.MAX_NESTING})"
+    # Every value follows '=' or ',' or opens with a bracket: an upper bound, whatever the strings.
+    values = text.count("=") + text.count(",") + text.count("[") + text.count("{")
+    if values > _limits.MAX_VALUES:
+        raise DataError(f"{label}: over the cap of {_limits.MAX_VALUES} values")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

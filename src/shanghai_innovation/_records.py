@@ -57,10 +57,20 @@ FORMULA_STARTS = "=+-@"
 
 
 def _no_formula(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, str) and value[:1] in tuple(FORMULA_STARTS):
+    """Refuse text a spreadsheet would run, or a terminal act on (no curated text needs either)."""
+    if not isinstance(value, str):
+        return
+    if value[:1] in tuple(FORMULA_STARTS):
         msg = (
             f"'{attribute.name}' must not start with {value[0]!r}: a spreadsheet opening "
             "the CSV would run the text as a formula"
+        )
+        raise ValueError(msg)
+    if not value.isprintable():
+        bad = next(c for c in value if not c.isprintable())
+        msg = (
+            f"'{attribute.name}' must not hold the character U+{ord(bad):04X} (line breaks, "
+            "control, format and bidirectional characters are refused)"
         )
         raise ValueError(msg)
 
@@ -241,7 +251,7 @@ class Entity(Record):
     aliases: tuple[str, ...] = field(
         "Other names it goes by, in the article or a cited reference.",
         search="name",
-        validator=_tuple_of(str),
+        validator=_tuple_of(str, _no_formula),
         converter=as_tuple,
         factory=tuple,
     )

@@ -179,7 +179,7 @@ def _check_tree(document: Any) -> None:
 def parse_json(text: str) -> Any:
     """Parse JSON text strictly; raises ValueError saying why it is refused.
 
-    Refused: more values than :data:`~shanghai_innovation._limits.MAX_JSON_VALUES`
+    Refused: more values than :data:`~shanghai_innovation._limits.MAX_VALUES`
     (counted from the text before parsing, so a document of a million empty
     objects costs nothing), nesting deeper than
     :data:`~shanghai_innovation._limits.MAX_NESTING`, a key twice in one
@@ -188,8 +188,8 @@ def parse_json(text: str) -> Any:
     # Every value but the first of each container follows a comma, and every
     # container opens with a bracket: an upper bound, whatever the strings hold.
     values = text.count(",") + text.count("[") + text.count("{") + 1
-    if values > _limits.MAX_JSON_VALUES:
-        msg = f"over the cap of {_limits.MAX_JSON_VALUES} values"
+    if values > _limits.MAX_VALUES:
+        msg = f"over the cap of {_limits.MAX_VALUES} values"
         raise ValueError(msg)
     try:
         document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)

@@ -540,6 +540,7 @@ def _remove_stale(parent: Path, output: Path) -> None:
     except OSError:
         return
     now = time.time()
+    getuid = getattr(os, "getuid", None)  # POSIX; elsewhere ownership is not checked
     for entry in entries:
         match = pattern.fullmatch(entry.name)
         if match is None:
@@ -550,7 +551,7 @@ def _remove_stale(parent: Path, output: Path) -> None:
             continue
         if (
             not stat.S_ISDIR(info.st_mode)
-            or info.st_uid != os.getuid()
+            or (getuid is not None and info.st_uid != getuid())
             or now - info.st_mtime < STALE_SECONDS
             or (match[1] == "old" and not output.is_dir())
             or _in_use(Path(entry.path))

@@ -714,7 +714,13 @@ def _same_parquet_metadata(ours: bytes, theirs: bytes, where: str) -> None:
 
     ours_schema = pq.read_schema(pa.BufferReader(ours))
     theirs_schema = pq.read_schema(pa.BufferReader(theirs))
-    if not ours_schema.equals(theirs_schema, check_metadata=True):
+    # The key-values as stored, and as the Arrow schema within them (base64) says.
+    arrow_key = b"ARROW:schema"
+    ours_kv = dict(pq.read_metadata(pa.BufferReader(ours)).metadata or {})
+    theirs_kv = dict(pq.read_metadata(pa.BufferReader(theirs)).metadata or {})
+    ours_kv.pop(arrow_key, None)
+    theirs_kv.pop(arrow_key, None)
+    if ours_kv != theirs_kv or not ours_schema.equals(theirs_schema, check_metadata=True):
         msg = f"{where}: its schema or metadata differs from what this library writes"
         raise IntegrityError(msg)
 
