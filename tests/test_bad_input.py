@@ -1078,3 +1078,10 @@ def test_parquet_written_plainly_by_another_writer_setting_is_read(
         (release / f"{spec}.parquet").write_bytes((tmp_path / f"{spec}.parquet").read_bytes())
     hostile(release)
     assert small_dataset() == load_release(release)
+
+
+def test_json_number_that_overflows_a_float_is_refused(release: Path) -> None:
+    """A number such as 1e999 (which json.loads turns into infinity) is refused."""
+    huge = '"bytes": 1e999, "x": '
+    hostile(release, package_text=lambda text: text.replace('"bytes": ', huge, 1))
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json", "too large")

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from typing import Any, Final
 
@@ -159,7 +160,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _check_tree(document: Any) -> None:
-    """Refuse nesting deeper than the cap and text holding a lone surrogate."""
+    """Refuse nesting deeper than the cap, a lone surrogate, a number too large for a float."""
     stack: list[tuple[Any, int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
@@ -168,6 +169,9 @@ def _check_tree(document: Any) -> None:
                 msg = f"a lone surrogate escape in the text {quoted(value)}"
                 raise ValueError(msg)
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = "a number too large for a 64-bit float"
+            raise ValueError(msg)
         if isinstance(value, dict | list):
             if depth > _limits.MAX_NESTING:
                 msg = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
@@ -183,7 +187,8 @@ def parse_json(text: str) -> Any:
     (counted from the text before parsing, so a document of a million empty
     objects costs nothing), nesting deeper than
     :data:`~shanghai_innovation._limits.MAX_NESTING`, a key twice in one
-    object, a lone surrogate escape, ``NaN`` and ``Infinity``.
+    object, a lone surrogate escape, ``NaN``, ``Infinity`` and a number that
+    overflows a float (``1e999``).
     """
     # Every value but the first of each container follows a comma, and every
     # container opens with a bracket: an upper bound, whatever the strings hold.

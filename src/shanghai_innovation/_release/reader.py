@@ -667,17 +667,17 @@ def _compare_with_rebuild(
     formats = [f for f in ALL_FORMATS if present & set(data_file_names(dataset, f))]
     if not formats:  # pragma: no cover - decoding needed one complete format
         raise IntegrityError(f"{label}: holds none of the files this library writes")
-    actual = {name: _read_small(files[name], f"{label}/{name}") for name in sorted(files)}
     rebuilt = release_files(dataset, formats)
-    given, not_compared = _foreign_parquet(actual, rebuilt, label)
-    if given:
-        rebuilt = release_files(dataset, formats, given=given)
     for name in sorted(present - rebuilt.keys()):
         msg = f"{label}/{name}: this library writes no such file for these records"
         raise IntegrityError(msg)
     for name in sorted(rebuilt.keys() - present):
         msg = f"{label}/{name}: missing; this library writes it with the {', '.join(formats)} files"
         raise IntegrityError(msg)
+    actual = {name: _read_small(files[name], f"{label}/{name}") for name in sorted(files)}
+    given, not_compared = _foreign_parquet(actual, rebuilt, label)
+    if given:
+        rebuilt = release_files(dataset, formats, given=given)
     for name in rebuilt:  # data files first, SHA256SUMS (which differs with any) last
         _same_bytes(rebuilt[name], actual[name], f"{label}/{name}")
     return not_compared
