@@ -1085,3 +1085,14 @@ def test_json_number_that_overflows_a_float_is_refused(release: Path) -> None:
     huge = '"bytes": 1e999, "x": '
     hostile(release, package_text=lambda text: text.replace('"bytes": ', huge, 1))
     check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json", "too large")
+
+
+@pytest.mark.parametrize("only", [csv_only, json_only, lambda release: release])
+def test_release_over_the_record_cap_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch, only: Callable[[Path], Path]
+) -> None:
+    """A release whose tables together hold more records than the cap is refused, in any format."""
+    only(release)
+    monkeypatch.setattr(_limits, "MAX_RECORDS", 5)
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "over the cap of")
+    assert "5" in message

@@ -182,3 +182,11 @@ def test_data_file_over_the_value_cap_is_refused_unparsed(
     path = minimal / "metrics.toml"
     path.write_text(path.read_text(encoding="utf-8") + "".join(f"k{i} = 1\n" for i in range(100)))
     assert ("data/metrics.toml: over the cap of 100 values",) == _problems(minimal)
+
+
+def test_data_folder_over_the_record_cap_is_refused(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data folder whose tables together hold more records than the cap is refused."""
+    monkeypatch.setattr(_limits, "MAX_RECORDS", 8)
+    assert ("data: 9 records, over the cap of 8",) == _problems(minimal)

@@ -37,6 +37,7 @@ __all__ = [
     "MAX_PARQUET_VALUES",
     "MAX_PROBLEMS",
     "MAX_QUOTED",
+    "MAX_RECORDS",
     "MAX_ROWS",
     "MAX_VALUES",
     "read_capped",
@@ -45,6 +46,8 @@ __all__ = [
 #: Rows one table may hold in a release (and records one data file may hold):
 #: over 200x the largest bundled table.
 MAX_ROWS: Final = 10_000
+#: Records a whole release (or data folder) may hold: over 100x the bundled 154.
+MAX_RECORDS: Final = 20_000
 #: Bytes one file may hold (a release file, a data file): over 100x the
 #: largest file of the bundled release (datapackage.json).
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
@@ -58,7 +61,8 @@ MAX_VALUES: Final = 500_000
 #: How deeply JSON arrays and objects, and TOML arrays and tables, may nest
 #: (the bundled files nest 6 deep).
 MAX_NESTING: Final = 32
-#: Values one Parquet column may hold, list items included: 10 a row at the row cap.
+#: Values the list columns of one Parquet file may hold together (items, and
+#: one for each empty list): 10 a row at the row cap, over 400x a bundled file.
 MAX_PARQUET_VALUES: Final = 10 * MAX_ROWS
 #: Pages one Parquet file may hold: over 100x a bundled file.
 MAX_PARQUET_PAGES: Final = 8_192

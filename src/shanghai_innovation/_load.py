@@ -198,6 +198,9 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
     tables: Mapping[str, list[Record]] = {
         table: _read_table(folder, label, table, problems) for table in TABLES
     }
+    total = sum(len(records) for records in tables.values())
+    if total > _limits.MAX_RECORDS:
+        problems.append(f"{label}: {total} records, over the cap of {_limits.MAX_RECORDS}")
     if problems or info is None:
         raise DataError(problems)
     dataset = Dataset(info, **tables)  # type: ignore[arg-type]

@@ -266,10 +266,18 @@ def document_from_json(data: bytes, label: str = "dataset JSON") -> tuple[Datase
         msg = f"{label}: tables: expected exactly the tables {', '.join(TABLES)}"
         raise ReleaseError(msg)
     tables: dict[str, list[Record]] = {}
+    total = 0
     for name in TABLES:
         rows = raw_tables[name]
         if not isinstance(rows, list):
             msg = f"{label}: tables.{name}: expected a list of records"
+            raise ReleaseError(msg)
+        total += len(rows)
+        if len(rows) > _limits.MAX_ROWS or total > _limits.MAX_RECORDS:
+            msg = (
+                f"{label}: tables.{name}: {len(rows)} records, over the cap of "
+                f"{_limits.MAX_ROWS} a table or {_limits.MAX_RECORDS} in all"
+            )
             raise ReleaseError(msg)
         tables[name] = [_record(name, i, row, label) for i, row in enumerate(rows)]
     return Dataset(info, **tables), document["schema_version"]  # type: ignore[arg-type]

@@ -145,8 +145,9 @@ def parquet_records(spec: TableSpec, data: bytes, label: str) -> list[Record]:
     parquet = _open(data, label)
     _check_schema(spec, parquet.schema_arrow, label)
     enums = {c.name for c in spec.columns if c.kind == "enum"}
+    lists = {c.name for c in spec.columns if c.kind == "list"}
     try:
-        check_pages(parquet.metadata, data, enums)
+        check_pages(parquet.metadata, data, enums, lists)
     except ValueError as exc:
         msg = f"{label}: refused unread: {exc}"
         raise ReleaseError(msg) from None

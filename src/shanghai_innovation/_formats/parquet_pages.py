@@ -10,7 +10,8 @@ protocol each, never the page itself) and the file is refused when:
 
 - its pages, decompressed, would hold more than the per-file byte cap, or it
   has more pages than the page cap;
-- a column holds more values than the value cap, or other than its footer says;
+- a column holds other than its footer says, a plain column other than one
+  value a row, or the list columns together more values than the value cap;
 - a text column that is not an enum uses a dictionary or a ``DELTA_*`` byte
   encoding: those are the encodings whose decoded text can dwarf the page
   (the library's writer never uses them there), so every decoded text
@@ -166,7 +167,12 @@ def _chunk_pages(data: bytes, start: int, length: int) -> list[dict[int, Any]]:
     return pages
 
 
-def check_pages(metadata: Any, data: bytes, dictionary_columns: Collection[str]) -> None:
+def check_pages(
+    metadata: Any,
+    data: bytes,
+    dictionary_columns: Collection[str],
+    list_columns: Collection[str],
+) -> None:
     """Refuse a Parquet file whose pages could decode to more than the caps allow.
 
     Args:
@@ -174,6 +180,8 @@ def check_pages(metadata: Any, data: bytes, dictionary_columns: Collection[str])
         data: The whole file.
         dictionary_columns: Top-level names of the columns that may be
             dictionary encoded (enum columns).
+        list_columns: Top-level names of the list columns (any other column
+            holds exactly one value a row).
 
     Raises:
         ValueError: saying which cap or rule the file breaks, and where.
@@ -182,55 +190,61 @@ def check_pages(metadata: Any, data: bytes, dictionary_columns: Collection[str])
     if metadata.num_rows > _limits.MAX_ROWS:
         msg = f"{metadata.num_rows} rows, over the cap of {_limits.MAX_ROWS} rows a table"
         raise ValueError(msg)
-    pages = 0
-    decoded = 0
+    pages = decoded = list_values = 0
     for group_index in range(metadata.num_row_groups):
         group = metadata.row_group(group_index)
         for column_index in range(group.num_columns):
             chunk = group.column(column_index)
-            name = chunk.path_in_schema
-            if chunk.num_values == 0:
+            if chunk.num_values == 0 and group.num_rows == 0:
                 continue  # a reader stops once it has the values: it reads no page here
-            # Where a reader starts: as Arrow's ComputeColumnChunkRange does.
-            start = chunk.data_page_offset
-            dictionary = chunk.dictionary_page_offset if chunk.has_dictionary_page else None
-            if dictionary and start > dictionary:
-                start = dictionary
+            name = chunk.path_in_schema
+            top = name.split(".")[0]
             try:
-                headers = _chunk_pages(data, start, chunk.total_compressed_size)
+                headers = _chunk_pages(data, _chunk_start(chunk), chunk.total_compressed_size)
+                pages += len(headers)
+                if pages > _limits.MAX_PARQUET_PAGES:
+                    msg = f"over the cap of {_limits.MAX_PARQUET_PAGES} pages"
+                    raise ValueError(msg)
+                text = chunk.physical_type == "BYTE_ARRAY"
+                decoded += sum(_int(h, 2, "decompressed size") for h in headers)
+                values = sum(
+                    _page_values(h, text=text, dictionary=top in dictionary_columns)
+                    for h in headers
+                )
             except ValueError as exc:
                 raise ValueError(f"column {name}: {exc}") from None
-            pages += len(headers)
-            if pages > _limits.MAX_PARQUET_PAGES:
-                msg = f"over the cap of {_limits.MAX_PARQUET_PAGES} pages"
-                raise ValueError(msg)
-            text = chunk.physical_type == "BYTE_ARRAY"
-            may_use_dictionary = name.split(".")[0] in dictionary_columns
-            values = 0
-            for header in headers:
-                try:
-                    decoded += _int(header, 2, "decompressed size")
-                    values += _page_values(header, text=text, dictionary=may_use_dictionary)
-                except ValueError as exc:
-                    raise ValueError(f"column {name}: {exc}") from None
             if decoded > _limits.MAX_FILE_BYTES:
                 msg = (
                     f"pages that decompress to over the cap of {_limits.MAX_FILE_BYTES} "
                     "bytes for one file"
                 )
                 raise ValueError(msg)
-            if values > _limits.MAX_PARQUET_VALUES:
+            list_values += values if top in list_columns else 0
+            _check_count(name, values, chunk.num_values, group.num_rows, top in list_columns)
+            if list_values > _limits.MAX_PARQUET_VALUES:
                 msg = (
-                    f"column {name}: {values} values, over the cap of "
-                    f"{_limits.MAX_PARQUET_VALUES} a column"
+                    f"over the cap of {_limits.MAX_PARQUET_VALUES} values "
+                    f"in its list columns (at column {name})"
                 )
                 raise ValueError(msg)
-            if values != chunk.num_values:
-                msg = (
-                    f"column {name}: its pages hold {values} values, "
-                    f"its footer says {chunk.num_values}"
-                )
-                raise ValueError(msg)
+
+
+def _chunk_start(chunk: Any) -> int:
+    """Where a reader starts on a column chunk: as Arrow's ComputeColumnChunkRange does."""
+    start: int = chunk.data_page_offset
+    dictionary = chunk.dictionary_page_offset if chunk.has_dictionary_page else None
+    if dictionary and start > dictionary:
+        start = dictionary
+    return start
+
+
+def _check_count(name: str, values: int, declared: int, rows: int, listed: bool) -> None:
+    if values != declared:
+        msg = f"column {name}: its pages hold {values} values, its footer says {declared}"
+        raise ValueError(msg)
+    if not listed and values != rows:
+        msg = f"column {name}: {values} values in a row group of {rows} rows"
+        raise ValueError(msg)
 
 
 def _page_values(header: dict[int, Any], *, text: bool, dictionary: bool) -> int:

@@ -525,10 +525,15 @@ def _read_tables(root: Path, listed: Mapping[str, str], label: str, fmt: str) ->
         from shanghai_innovation._formats.csv import read_csv as reader  # noqa: PLC0415 - only when asked
 
     tables: dict[str, list[Record]] = {}
+    total = 0
     for spec in table_specs():
         name = f"{spec.name}.{fmt}"
         where = f"{label}/{name}"
         tables[spec.name] = _guard(where, lambda: reader(spec, root / name, where))  # noqa: B023
+        total += len(tables[spec.name])
+        if total > _limits.MAX_RECORDS:
+            msg = f"{where}: over the cap of {_limits.MAX_RECORDS} records in a release"
+            raise ReleaseError(msg)
     return _Decoded(tables)
 
 
@@ -559,38 +564,55 @@ def _decode(
     *,
     thorough: bool,
 ) -> tuple[dict[str, list[Record]], tuple[str, ...]]:
-    """The tables (from the first complete format; every format when thorough), cross-checked."""
-    decoded: dict[str, _Decoded] = {}
+    """The tables (from the first complete format; every format when thorough), cross-checked.
+
+    Each further format is compared as soon as it is decoded, then dropped,
+    so at most two formats' records are held at once.
+    """
+    main_format, main = "", None
+    formats: list[str] = []
     for fmt in ("parquet", "csv", "json"):
-        if decoded and not thorough:
+        if main is not None and not thorough:
             break
-        found = _read_tables(root, listed, label, fmt)
-        if found is not None:
-            decoded[fmt] = found
-    if not decoded:
+        other = _read_tables(root, listed, label, fmt)
+        if other is None:
+            continue
+        formats.append(fmt)
+        if main is None:
+            main_format, main = fmt, other
+        _same_content(main.tables, main_format, other, fmt, info, schema_version, label)
+    if main is None:
         raise ReleaseError(f"{label}: holds no complete set of tables (Parquet, CSV or JSON)")
-    main_format, main = next(iter(decoded.items()))
-    for fmt, other in decoded.items():
-        difference = _first_difference(main.tables, other.tables, main_format)
-        if difference is not None:
-            raise IntegrityError(
-                f"{label}: the {fmt} files disagree with {main_format}: {difference}"
-            )
-        if other.info is not None and other.info != info:
-            field = next(
-                f.name
-                for f in attrs.fields(DatasetInfo)
-                if getattr(other.info, f.name) != getattr(info, f.name)
-            )
-            msg = f"{label}: the {fmt} document's dataset {field} disagrees with {PACKAGE_FILE}"
-            raise IntegrityError(msg)
-        if other.schema_version is not None and other.schema_version != schema_version:
-            msg = (
-                f"{label}: the {fmt} document's schema version {quoted(other.schema_version)} "
-                f"disagrees with {PACKAGE_FILE}'s {schema_version}"
-            )
-            raise IntegrityError(msg)
-    return main.tables, tuple(decoded)
+    return main.tables, tuple(formats)
+
+
+def _same_content(
+    tables: Mapping[str, list[Record]],
+    main_format: str,
+    other: _Decoded,
+    fmt: str,
+    info: DatasetInfo,
+    schema_version: str,
+    label: str,
+) -> None:
+    """Require one format to hold what the main one holds, and the manifest's info."""
+    difference = _first_difference(tables, other.tables, main_format)
+    if difference is not None:
+        raise IntegrityError(f"{label}: the {fmt} files disagree with {main_format}: {difference}")
+    if other.info is not None and other.info != info:
+        field = next(
+            f.name
+            for f in attrs.fields(DatasetInfo)
+            if getattr(other.info, f.name) != getattr(info, f.name)
+        )
+        msg = f"{label}: the {fmt} document's dataset {field} disagrees with {PACKAGE_FILE}"
+        raise IntegrityError(msg)
+    if other.schema_version is not None and other.schema_version != schema_version:
+        msg = (
+            f"{label}: the {fmt} document's schema version {quoted(other.schema_version)} "
+            f"disagrees with {PACKAGE_FILE}'s {schema_version}"
+        )
+        raise IntegrityError(msg)
 
 
 def _read_folder(root: Path, label: str, *, max_bytes: int, thorough: bool) -> _Opened:
