@@ -158,9 +158,9 @@ def test_many_problems_are_cut_to_the_cap(minimal: Path) -> None:
         ('note = "A note', 'note = "A\\u202eton', "U+202E"),
         ('note = "A note', 'note = "A\\u001b[2J note', "U+001B"),
         ('note = "A note', 'note = "A\\u0085 note', "U+0085"),
-        ('note = "A note', 'note = "A\\n note', "U+000A"),
+        ('note = "A note', 'note = "A\\u2028 note', "U+2028"),
     ],
-    ids=["bidi-override", "escape", "next-line", "line-break"],
+    ids=["bidi-override", "escape", "next-line", "line-separator"],
 )
 def test_text_holding_invisible_characters_is_refused(
     minimal: Path, old: str, new: str, code: str

@@ -57,7 +57,11 @@ FORMULA_STARTS = "=+-@"
 
 
 def _no_formula(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Refuse text a spreadsheet would run, or a terminal act on (no curated text needs either)."""
+    """Refuse text a spreadsheet would run, or a terminal act on (no curated text needs either).
+
+    Tabs and line breaks may sit inside text (CSV quotes them, JSON escapes
+    them); every other control, format or bidirectional character is refused.
+    """
     if not isinstance(value, str):
         return
     if value[:1] in tuple(FORMULA_STARTS):
@@ -67,12 +71,13 @@ def _no_formula(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
         )
         raise ValueError(msg)
     if not value.isprintable():
-        bad = next(c for c in value if not c.isprintable())
-        msg = (
-            f"'{attribute.name}' must not hold the character U+{ord(bad):04X} (line breaks, "
-            "control, format and bidirectional characters are refused)"
-        )
-        raise ValueError(msg)
+        bad = next((c for c in value if not c.isprintable() and c not in "\t\n\r"), None)
+        if bad is not None:
+            msg = (
+                f"'{attribute.name}' must not hold the character U+{ord(bad):04X} (control, "
+                "format and bidirectional characters are refused)"
+            )
+            raise ValueError(msg)
 
 
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -501,13 +501,15 @@ class _Decoded:
     schema_version: str | None = None
 
 
-def _read_tables(root: Path, listed: Mapping[str, str], label: str, fmt: str) -> _Decoded | None:
+def _read_tables(
+    root: Path, listed: Mapping[str, str], label: str, fmt: str, info: DatasetInfo
+) -> _Decoded | None:
     """Every table from one format, or None when that format is not complete."""
     from shanghai_innovation._schema import table_specs  # noqa: PLC0415 - light, but only needed here
 
     if fmt == "json":
-        name = _json_file(listed)
-        if name is None:
+        name = f"{info.name}.json"  # the dataset's document; other JSON files are not tables
+        if name not in listed:
             return None
         from shanghai_innovation._formats.json import document_from_json  # noqa: PLC0415 - cattrs on first use
 
@@ -535,11 +537,6 @@ def _read_tables(root: Path, listed: Mapping[str, str], label: str, fmt: str) ->
             msg = f"{where}: over the cap of {_limits.MAX_RECORDS} records in a release"
             raise ReleaseError(msg)
     return _Decoded(tables)
-
-
-def _json_file(listed: Mapping[str, str]) -> str | None:
-    names = [n for n in listed if n.endswith(".json") and n != PACKAGE_FILE]
-    return names[0] if len(names) == 1 else None
 
 
 def _first_difference(
@@ -574,7 +571,7 @@ def _decode(
     for fmt in ("parquet", "csv", "json"):
         if main is not None and not thorough:
             break
-        other = _read_tables(root, listed, label, fmt)
+        other = _read_tables(root, listed, label, fmt, info)
         if other is None:
             continue
         formats.append(fmt)
