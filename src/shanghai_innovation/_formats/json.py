@@ -35,6 +35,7 @@ object, a lone surrogate escape, and ``NaN``/``Infinity``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -61,6 +62,12 @@ __all__ = [
 _TYPES: Final = {cls.table: cls for cls in RECORD_TYPES}
 _KEYS: Final = ("dataset", "schema_version", "tables")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+#: A \\u escape of a surrogate code point, the only way JSON text can hold one.
+_ESCAPED_SURROGATE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+#: A JSON string (in valid JSON), and the brackets left once strings are gone.
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET: Final = re.compile(r"[\[\]{}]")
+_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def _tables(dataset: Dataset) -> dict[str, list[Any]]:
@@ -159,25 +166,35 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-def _check_tree(document: Any) -> None:
-    """Refuse nesting deeper than the cap, a lone surrogate, a number too large for a float."""
-    stack: list[tuple[Any, int]] = [(document, 1)]
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent; one that overflows a float is refused."""
+    number = float(text)
+    if not math.isfinite(number):
+        msg = f"the number {quoted(text, 40)} is too large for a 64-bit float"
+        raise ValueError(msg)
+    return number
+
+
+def _nesting(text: str) -> int:
+    """How deeply arrays and objects nest in valid JSON text (strings skipped), at C speed."""
+    brackets = _BRACKET.findall(_STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def _surrogate(document: Any) -> str | None:
+    """The first text (key or value) holding a lone surrogate, if any."""
+    stack = [document]
     while stack:
-        value, depth = stack.pop()
+        value = stack.pop()
         if isinstance(value, str):
             if _SURROGATE.search(value):
-                msg = f"a lone surrogate escape in the text {quoted(value)}"
-                raise ValueError(msg)
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            msg = "a number too large for a 64-bit float"
-            raise ValueError(msg)
-        if isinstance(value, dict | list):
-            if depth > _limits.MAX_NESTING:
-                msg = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
-                raise ValueError(msg)
-            items = [*value, *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+                return value
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
 
 
 def parse_json(text: str) -> Any:
@@ -196,12 +213,21 @@ def parse_json(text: str) -> Any:
     if values > _limits.MAX_VALUES:
         msg = f"over the cap of {_limits.MAX_VALUES} values"
         raise ValueError(msg)
+    too_deep = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
     try:
-        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)
+        document = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite, object_pairs_hook=_object
+        )
     except RecursionError:
-        msg = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
-        raise ValueError(msg) from None
-    _check_tree(document)
+        raise ValueError(too_deep) from None
+    # The text is valid JSON now, so its strings can be skipped in one linear pass.
+    if _nesting(text) > _limits.MAX_NESTING:
+        raise ValueError(too_deep)
+    if _ESCAPED_SURROGATE.search(text):  # only then can a surrogate be in there
+        found = _surrogate(document)
+        if found is not None:
+            msg = f"a lone surrogate escape in the text {quoted(found)}"
+            raise ValueError(msg)
     return document
 
 
