@@ -151,7 +151,7 @@ def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) ->
 
 def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) -> Path:
     """Export the small dataset into target (created)."""
-    export_release(small_dataset(), target, formats=formats)
+    export_release(dataset=small_dataset(), output=target, formats=formats)
     return target
 
 

@@ -40,7 +40,7 @@ def test_export_release_options_are_checked(
 ) -> None:
     """A bad option of export_release is a TypeError or ValueError naming it; nothing is written."""
     with pytest.raises(error) as info:
-        si.export_release(small_dataset(), tmp_path / "out", **kwargs)
+        si.export_release(dataset=small_dataset(), output=tmp_path / "out", **kwargs)
     assert str(info.value).startswith(message), str(info.value)
     assert [] == list(tmp_path.iterdir())
 
@@ -48,18 +48,18 @@ def test_export_release_options_are_checked(
 @pytest.mark.parametrize(
     ("dataset", "output", "message"),
     [
-        (None, "out", "dataset must be a Dataset (from load() or load_release()), not NoneType"),
         ("data", "out", "dataset must be a Dataset (from load() or load_release()), not str"),
+        (5, "out", "dataset must be a Dataset (from load() or load_release()), not int"),
         (small_dataset(), None, "output must be a path (str or os.PathLike), not NoneType"),
         (small_dataset(), 3, "output must be a path (str or os.PathLike), not int"),
     ],
 )
-def test_export_release_positional_arguments_are_checked(
+def test_export_release_dataset_and_output_are_checked(
     dataset: Any, output: Any, message: str
 ) -> None:
     """A dataset that is not a Dataset, or an output that is not a path, is a TypeError."""
     with pytest.raises(TypeError) as info:
-        si.export_release(dataset, output)
+        si.export_release(dataset=dataset, output=output)
     assert message == str(info.value)
 
 

@@ -556,11 +556,11 @@ def test_an_export_that_finds_its_empty_folder_filled_is_refused(
     """Without force, the final rename refuses a folder another export filled meanwhile."""
     out = tmp_path / "out"
     out.mkdir()
-    export_release(small_dataset(), out)
+    export_release(dataset=small_dataset(), output=out)
     before = _snapshot(out)
     monkeypatch.setattr(_export, "_is_nonempty", lambda output: False)  # it was empty when checked
     with pytest.raises(si.OutputExistsError, match="not empty"):
-        export_release(dataset, out)
+        export_release(dataset=dataset, output=out)
     assert before == _snapshot(out)
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
 
@@ -637,7 +637,7 @@ def test_force_replacement_under_real_signals(
     in the hidden ``.old`` folder. The next export removes every leftover.
     """
     out = tmp_path / "out"
-    export_release(small_dataset(), out)
+    export_release(dataset=small_dataset(), output=out)
     old = _snapshot(out)
     done = subprocess.run(
         [sys.executable, "-c", SIGNAL_CHILD, str(out), name, when],
@@ -656,7 +656,7 @@ def test_force_replacement_under_real_signals(
         (aside,) = tmp_path.glob(".out.*.old")
         assert old == _snapshot(aside)
     monkeypatch.setattr(_export, "STALE_SECONDS", 0.0)
-    export_release(dataset, out, force=True)
+    export_release(dataset=dataset, output=out, force=True)
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
 
 
@@ -685,7 +685,7 @@ def test_stale_staging_folders_are_removed_only_when_safe(
     lock = os.open(tmp_path / names["locked"], os.O_RDONLY)
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        export_release(dataset, out)
+        export_release(dataset=dataset, output=out)
     finally:
         os.close(lock)
     kept = {"young", "locked", "foreign", "other-output"}
@@ -709,7 +709,7 @@ def test_output_holding_the_package_is_refused(dataset: si.Dataset) -> None:
     """An output that holds the installed package's own files is never replaced."""
     package = Path(si.__file__).parent
     with pytest.raises(si.OutputExistsError, match="package's own files"):
-        export_release(dataset, package.parent, force=True)
+        export_release(dataset=dataset, output=package.parent, force=True)
 
 
 def test_output_under_a_regular_file_says_which_parent_is_not_a_folder(
@@ -719,7 +719,7 @@ def test_output_under_a_regular_file_says_which_parent_is_not_a_folder(
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file")
     with pytest.raises(si.ExportError) as info:
-        export_release(dataset, blocker / "sub" / "release")
+        export_release(dataset=dataset, output=blocker / "sub" / "release")
     assert (
         f"{blocker / 'sub' / 'release'}: cannot create the release folder: "
         f"{blocker} is not a folder"
@@ -731,6 +731,6 @@ def test_export_into_a_folder_whose_name_is_not_utf8(dataset: si.Dataset, tmp_pa
     if sys.platform != "linux":  # pragma: no cover - byte paths are a POSIX matter
         pytest.skip("needs a POSIX file system that takes any bytes in names")
     out = tmp_path / os.fsdecode(b"r\xe9lease")
-    report = export_release(dataset, out)
+    report = export_release(dataset=dataset, output=out)
     assert "\\udce9" in str(report).splitlines()[0]
     assert si.verify(out).complete
