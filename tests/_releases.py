@@ -142,7 +142,7 @@ def small_dataset() -> si.Dataset:
 
 def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) -> list[str]:
     """Every file an export of the small dataset writes, sorted."""
-    names = ["SHA256SUMS", "datapackage.json"]
+    names = ["SHA256SUMS", "datapackage.json", "croissant.json", "claimreview.jsonld"]
     names += [f"{t}.{f}" for t in TABLES for f in ("parquet", "csv") if f in formats]
     if "json" in formats:
         names.append(f"{NAME}.json")
@@ -151,7 +151,7 @@ def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) ->
 
 def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) -> Path:
     """Export the small dataset into target (created)."""
-    export_release(dataset=small_dataset(), output=target, formats=formats)
+    export_release(target, dataset=small_dataset(), formats=formats)
     return target
 
 

@@ -227,11 +227,11 @@ def test_pledge_target_year_catches_a_pledge_made_after_publication(real: Datase
 
 
 def test_growth_vs_baseline_flags_the_real_spending_figure(real: Dataset) -> None:
-    """1.5 trillion against about 94 billion in 2015 is some sixteen-fold, not two-thirds up."""
+    """1.5 trillion against about 95 billion in 2015 is some sixteen-fold, not two-thirds up."""
     [finding] = found(real, "growth-vs-baseline")
     assert Severity.ERROR == finding.severity
-    assert "16 times" in finding.message
-    assert "+62.2 %, which fits" in finding.message
+    assert "15.8 times" in finding.message
+    assert "+60.5 %, which fits" in finding.message
     assert {"ref-rd-2016-implied-2015", "ref-rd-2019"} <= set(finding.references)
 
 
@@ -242,7 +242,7 @@ def test_growth_vs_baseline_catches_growth_that_does_not_fit(real: Dataset) -> N
     ds = replace(fixed, "rd-spending-growth-2015-2019", quantity=amount("1/3", Unit.RATIO))
     [finding] = found(ds, "growth-vs-baseline")
     assert "1/3" in finding.message
-    assert "+62.2 %, which does not fit either" in finding.message
+    assert "+60.5 %, which does not fit either" in finding.message
     assert 1 == exit_status(check(ds))
 
 
@@ -466,17 +466,19 @@ def test_removing_an_erratum_fails_the_command(
 
 
 def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    """`check --json` prints a list of objects with exactly the six documented keys."""
+    """`check --json` prints a list of objects with exactly the seven documented keys."""
     assert 0 == main(["check", "--json"])
     items = json.loads(capsys.readouterr().out)
     assert isinstance(items, list)
     assert items
     for item in items:
-        assert {"rule", "severity", "records", "message", "references", "acknowledged"} == set(item)
+        keys = {"rule", "severity", "records", "message", "references", "acknowledged", "errata"}
+        assert keys == set(item)
         assert item["severity"] in {"error", "warning", "info"}
         assert isinstance(item["records"], list)
         assert isinstance(item["references"], list)
         assert isinstance(item["acknowledged"], bool)
+        assert item["acknowledged"] == bool(item["errata"])
     assert json.loads(findings_to_json(check())) == items
 
 
@@ -550,7 +552,7 @@ TODAY = [
     ("national-total", "error", ("rd-spending-2019",), True),
     ("exchange-rate", "info", ("rd-spending-2019",), False),
     ("count-vs-reference", "error", ("service-window-districts",), True),
-    ("unverified-reference", "warning", ("2020-12-09-gii-clusters",), False),
+    ("unverified-reference", "warning", ("2020-12-09-gii-clusters",), True),
     ("unverified-reference", "warning", ("nature-index-2020-shanghai",), True),
     ("unverified-reference", "warning", ("gii-2020-shanghai",), True),
     ("textual-fault", "warning", ("hard-x-day-device",), True),
@@ -561,6 +563,31 @@ def test_todays_findings_on_the_real_data(real: Dataset) -> None:
     """Pin the audit of the bundled data: rule, severity, records, acknowledged."""
     actual = [(f.rule, f.severity.value, f.records, f.acknowledged) for f in check(real)]
     assert TODAY == actual
+
+
+def test_a_finding_names_the_errata_that_acknowledge_it(real: Dataset) -> None:
+    """Finding.errata lists each erratum naming the rule and one of the records, in file order."""
+    expected = [
+        (
+            f.rule,
+            tuple(e.id for e in real.errata if f.rule in e.rules and e.record in f.records),
+        )
+        for f in check(real)
+    ]
+    actual = [(f.rule, f.errata) for f in check(real)]
+    assert expected == actual
+    assert [bool(errata) for _, errata in actual] == [f.acknowledged for f in check(real)]
+    assert ("erratum-rd-spending-2019",) == check(real)[0].errata
+
+
+def test_two_errata_on_one_finding_are_both_named(real: Dataset) -> None:
+    """A second erratum listing the same rule and record is named too, after the first."""
+    first = real.lookup("erratum-rd-spending-2019")
+    assert isinstance(first, Erratum)
+    second = attrs.evolve(first, id="erratum-rd-spending-2019-again")
+    ds = attrs.evolve(real, errata=(*real.errata, second))
+    finding = next(f for f in check(ds) if f.rule == "share-of-gdp")
+    assert ("erratum-rd-spending-2019", "erratum-rd-spending-2019-again") == finding.errata
 
 
 PUBLISHED = dt.date(2020, 12, 31)

@@ -167,6 +167,12 @@ def test_dictionary_examples_are_short() -> None:
             assert len(shown.split()) <= si_docs.MAX_EXAMPLE_WORDS + 1, (spec.name, column.name)
 
 
+def test_dictionary_names_no_private_module() -> None:
+    """The dictionary page sends readers to public names only (no ``shanghai_innovation._x``)."""
+    text = (DOCS / "dictionary.rst").read_text(encoding="utf-8") + si_docs.dictionary_rst()
+    assert [] == re.findall(r"shanghai_innovation\._\w+", text)
+
+
 def test_api_pages_document_every_public_name() -> None:
     """Every name in ``__all__`` has an autodoc entry on the API page or its generated tail."""
     documented = si_docs.documented_names((DOCS / "api.rst").read_text(encoding="utf-8"))

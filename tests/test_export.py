@@ -23,7 +23,7 @@ from shanghai_innovation._formats.datapackage import json_file_name
 from shanghai_innovation._formats.parquet import read_parquet
 from shanghai_innovation._release import export as _export
 from shanghai_innovation._release.export import export_release, release_files
-from shanghai_innovation._schema import TableSpec, table_specs
+from shanghai_innovation._schema import SCHEMA_VERSION, TableSpec, table_specs
 from shanghai_innovation.testing import datasets
 
 from ._releases import small_dataset
@@ -41,7 +41,7 @@ def dataset() -> si.Dataset:
 def release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh export of the bundled dataset, shared by the read-only tests."""
     out = tmp_path_factory.mktemp("export") / "release"
-    export_release(dataset, out)
+    export_release(out, dataset=dataset)
     return out
 
 
@@ -49,13 +49,17 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+#: What every release holds whatever its formats: the descriptors and the checksums.
+ALWAYS = ("claimreview.jsonld", "croissant.json", "datapackage.json", "SHA256SUMS")
+
+
 def _expected_names(dataset: si.Dataset) -> list[str]:
     names = [f"{s.name}.{fmt}" for s in SPECS for fmt in ("parquet", "csv")]
-    return sorted([*names, json_file_name(dataset), "datapackage.json", "SHA256SUMS"])
+    return sorted([*names, json_file_name(dataset), *ALWAYS])
 
 
 def test_layout_has_every_table_in_every_format(dataset: si.Dataset, release: Path) -> None:
-    """The release holds one Parquet and one CSV per table, the JSON, the manifest and sums."""
+    """The release holds one Parquet and one CSV per table, the JSON, the descriptors and sums."""
     assert _expected_names(dataset) == sorted(p.name for p in release.iterdir())
 
 
@@ -67,7 +71,7 @@ def test_json_file_is_named_after_the_dataset(dataset: si.Dataset) -> None:
 def test_rebuild_is_byte_identical(dataset: si.Dataset, release: Path, tmp_path: Path) -> None:
     """Two exports of the same data are byte for byte the same."""
     again = tmp_path / "again"
-    export_release(dataset, again)
+    export_release(again, dataset=dataset)
     assert _snapshot(release) == _snapshot(again)
 
 
@@ -112,7 +116,7 @@ def test_non_empty_output_is_refused_without_force(dataset: si.Dataset, tmp_path
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     with pytest.raises(si.OutputExistsError, match="not empty"):
-        export_release(dataset, out)
+        export_release(out, dataset=dataset)
     assert {"keep.txt": b"mine"} == _snapshot(out)
 
 
@@ -123,7 +127,7 @@ def test_force_replaces_a_non_empty_output(
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.txt").write_text("old")
-    export_release(dataset, out, force=True)
+    export_release(out, dataset=dataset, force=True)
     assert _snapshot(release) == _snapshot(out)
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
 
@@ -132,7 +136,7 @@ def test_empty_output_folder_is_filled(dataset: si.Dataset, release: Path, tmp_p
     """An existing empty folder is not "non-empty": the release goes into it."""
     out = tmp_path / "out"
     out.mkdir()
-    export_release(dataset, out)
+    export_release(out, dataset=dataset)
     assert _snapshot(release) == _snapshot(out)
 
 
@@ -141,7 +145,7 @@ def test_a_file_at_the_output_path_is_never_replaced(dataset: si.Dataset, tmp_pa
     out = tmp_path / "out"
     out.write_text("a file")
     with pytest.raises(si.OutputExistsError, match="not a folder"):
-        export_release(dataset, out, force=True)
+        export_release(out, dataset=dataset, force=True)
     assert "a file" == out.read_text()
 
 
@@ -174,7 +178,7 @@ def test_failure_half_way_leaves_output_untouched(
     before = _snapshot(out) if existing else None
     _fail_after(len(_expected_names(dataset)) // 2, monkeypatch)
     with pytest.raises(RuntimeError, match="injected"):
-        export_release(dataset, out, force=True)
+        export_release(out, dataset=dataset, force=True)
     assert before == (_snapshot(out) if out.exists() else None)
     assert (["out"] if existing else []) == [p.name for p in tmp_path.iterdir()]
 
@@ -203,7 +207,7 @@ def test_failure_of_the_final_move_keeps_the_old_release(
         monkeypatch.setattr(_export, "_renameat2", lambda: None)
         monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(si.ExportError, match="cannot write the release") as info:
-        export_release(dataset, out, force=True)
+        export_release(out, dataset=dataset, force=True)
     assert isinstance(info.value, OSError)
     assert {"old.txt": b"old release"} == _snapshot(out)
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
@@ -228,9 +232,9 @@ def test_cli_write_failure_exits_12_with_one_line(
 
 
 def test_formats_can_be_chosen(dataset: si.Dataset, tmp_path: Path) -> None:
-    """Exporting only CSV writes the CSVs, the manifest and the sums, nothing else."""
-    export_release(dataset, tmp_path / "csv", formats=("csv",))
-    expected = sorted([*(f"{s.name}.csv" for s in SPECS), "datapackage.json", "SHA256SUMS"])
+    """Exporting only CSV writes the CSVs, the descriptors and the sums, nothing else."""
+    export_release(tmp_path / "csv", dataset=dataset, formats=("csv",))
+    expected = sorted([*(f"{s.name}.csv" for s in SPECS), *ALWAYS])
     assert expected == sorted(p.name for p in (tmp_path / "csv").iterdir())
 
 
@@ -242,7 +246,7 @@ def test_unknown_format_is_refused(dataset: si.Dataset) -> None:
 
 def test_report_summarises_the_export(dataset: si.Dataset, tmp_path: Path) -> None:
     """The report counts files, bytes and records, and prints them."""
-    report = export_release(dataset, tmp_path / "r")
+    report = export_release(tmp_path / "r", dataset=dataset)
     files = sorted(p.name for p in (tmp_path / "r").iterdir())
     size = sum(p.stat().st_size for p in (tmp_path / "r").iterdir())
     assert (files, size, len(dataset)) == (
@@ -437,7 +441,7 @@ def test_parquet_carries_metadata(dataset: si.Dataset, release: Path) -> None:
         "table": spec.name,
         "shanghai_innovation:dataset": info.name,
         "shanghai_innovation:dataset_version": info.version,
-        "shanghai_innovation:schema_version": "1.0.0",
+        "shanghai_innovation:schema_version": SCHEMA_VERSION,
         "shanghai_innovation:license": info.license,
         "shanghai_innovation:license_url": info.license_url,
         "shanghai_innovation:attribution": info.attribution,
@@ -514,7 +518,7 @@ def test_lossy_content_is_never_published(dataset: si.Dataset, tmp_path: Path) -
     entity = attrs.evolve(dataset.entities[0], description="")
     lossy = attrs.evolve(dataset, entities=(entity, *dataset.entities[1:]))
     with pytest.raises(si.ShanghaiInnovationError, match=r"entities\.csv"):
-        export_release(lossy, tmp_path / "out")
+        export_release(tmp_path / "out", dataset=lossy)
     assert [] == list(tmp_path.iterdir())
 
 
@@ -526,7 +530,7 @@ def test_current_folder_is_never_replaced(
     inside.mkdir()
     monkeypatch.chdir(inside)
     with pytest.raises(si.OutputExistsError, match="current folder"):
-        export_release(dataset, tmp_path, force=True)
+        export_release(tmp_path, dataset=dataset, force=True)
     assert ["work"] == [p.name for p in tmp_path.iterdir()]
 
 

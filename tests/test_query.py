@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from fractions import Fraction
 
 import attrs
@@ -14,8 +12,9 @@ from hypothesis import strategies as st
 
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
-from shanghai_innovation._index import searched_fields, when
+from shanghai_innovation._index import when
 from shanghai_innovation._records import reference_fields
+from shanghai_innovation._search import name_key
 from shanghai_innovation.testing import datasets, partial_dates
 
 SOURCE = si.Source(
@@ -76,60 +75,45 @@ def naive_between(
 
 def naive_mentions(ds: si.Dataset, ids: set[str]) -> list[si.Record]:
     """Every record whose reference fields (or erratum target) hold one of the ids."""
-    found = []
-    for record in ds.records():
-        targets: set[str] = set()
-        for name, _ in reference_fields(type(record)):
-            value = getattr(record, name)
-            targets.update(value if isinstance(value, tuple) else {value} - {None})
-        if isinstance(record, si.Erratum):
-            targets.add(record.record)
-        if targets & ids:
-            found.append(record)
-    return found
-
-
-def naive_fold(text: str) -> str:
-    """Case and accents dropped, spaces collapsed."""
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-    return " ".join(bare.casefold().split())
+    return [record for record in ds.records() if naive_links(record) & ids]
 
 
 def naive_entity_ids(ds: si.Dataset, label: str) -> set[str]:
-    """Entities whose id, name or an alias folds to the label."""
-    key = naive_fold(label)
-    return {
-        e.id for e in ds.entities if key in {naive_fold(x) for x in (e.id, e.name, *e.aliases)}
-    }
+    """Entities whose id is the label, or a name or alias reads the same (see name_key)."""
+    if label in {e.id for e in ds.entities}:
+        return {label}
+    key = name_key(label)
+    return {e.id for e in ds.entities if key in {name_key(x) for x in (e.name, *e.aliases)}}
 
 
-def naive_search(ds: si.Dataset, text: str) -> list[tuple[int, str]]:
-    """(score, id) by scanning every searched field of every record."""
-    query = naive_fold(text)
-    scored = []
-    for record in ds.records():
-        best = 0
-        for name in searched_fields(type(record)):
-            value = getattr(record, name)
-            for item in value if isinstance(value, tuple) else (value,):
-                if item is None:
-                    continue
-                folded = naive_fold(item)
-                if folded == query:
-                    level = 4
-                elif folded.startswith(query):
-                    level = 3
-                elif re.search(rf"(?<!\w){re.escape(query)}(?!\w)", folded):
-                    level = 2
-                else:
-                    level = 1 if query in folded else 0
-                best = max(best, level)
-        if best:
-            scored.append((best, TABLES.index(record.table), record.id))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return [(score, rid) for score, _, rid in scored]
+def naive_links(record: si.Record) -> set[str]:
+    """Ids a record points at: reference fields and an erratum's record."""
+    targets: set[str] = set()
+    for name, _ in reference_fields(type(record)):
+        value = getattr(record, name)
+        targets.update(value if isinstance(value, tuple) else {value} - {None})
+    if isinstance(record, si.Erratum):
+        targets.add(record.record)
+    return targets
+
+
+def naive_related(ds: si.Dataset, record: si.Record, *, topics: bool = True) -> list[si.Record]:
+    """Records linked either way (table order), then records sharing a topic (table order)."""
+    out = naive_links(record)
+    direct = [
+        r
+        for r in ds.records()
+        if r.id != record.id and (r.id in out or record.id in naive_links(r))
+    ]
+    if not topics:
+        return direct
+    mine = set(getattr(record, "topics", ()))
+    shared = [
+        r
+        for r in ds.records()
+        if r.id != record.id and r not in direct and mine & set(getattr(r, "topics", ()))
+    ]
+    return direct + shared
 
 
 # get and lookup
@@ -152,9 +136,10 @@ def test_lookup_raises_a_lookup_error_naming_the_id() -> None:
     """lookup() of an unknown id raises RecordNotFoundError, also a LookupError."""
     with pytest.raises(LookupError) as info:
         si.load().lookup("no-such-id")
-    assert (si.RecordNotFoundError, "no record with id 'no-such-id'") == (
+    assert (si.RecordNotFoundError, "no record with id or name 'no-such-id'", ()) == (
         type(info.value),
         str(info.value),
+        info.value.suggestions,  # type: ignore[attr-defined]
     )
 
 
@@ -248,7 +233,7 @@ def test_where_refuses_unknown_tables_tokens_entities_and_modes() -> None:
         ds.where("no-such-table")
     with pytest.raises(si.RecordNotFoundError):
         ds.where(entity="No Such Entity")
-    with pytest.raises(ValueError, match="no Topic 'gardening'"):
+    with pytest.raises(ValueError, match="topic must be a Topic token, one of: "):
         ds.where(topic="gardening")
     with pytest.raises(ValueError, match="mode must be"):
         ds.between("2020", "2020", mode="inside")  # type: ignore[arg-type]
@@ -309,6 +294,8 @@ def test_date_of_each_table_is_documented_field() -> None:
                 expected = si.PartialDate.from_date(record.published)
             case si.Reference():
                 expected = record.as_of
+            case si.Statement():
+                expected = record.period
             case _:
                 expected = None
         assert expected == si.when(record)
@@ -371,9 +358,9 @@ def test_between_matches_a_scan_for_many_mixed_precisions(
 
 @given(datasets())
 def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
-    """related() of every entity, and the timeline, equal a scan of generated data."""
-    for entity in ds.entities:
-        assert tuple(naive_mentions(ds, {entity.id})) == ds.related(entity)
+    """related() of every record, and the timeline, equal a scan of generated data."""
+    for record in ds.records():
+        assert tuple(naive_related(ds, record)) == ds.related(record)
     dated = [r for r in ds.records() if when(r) is not None]
     assert len(dated) == len(ds.timeline())
 
@@ -397,75 +384,44 @@ def test_where_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
     assert expected == ds.where(table, topic=topic, section=section, entity=entity)
 
 
-@given(datasets(), st.data())
-def test_search_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
-    """search() scores and orders hits as a scan does, for words drawn from the data."""
-    words = [w for r in ds.records() for n in searched_fields(type(r)) for w in
-             str(getattr(r, n) or "").split()]
-    text = data.draw(st.sampled_from(words)) if words else "x"
-    expected = naive_search(ds, text)
-    assert expected == [(m.score, m.record.id) for m in ds.search(text)]
-
-
-# search
-
-
-def test_search_scores_exact_over_prefix_over_word_over_substring() -> None:
-    """An exact name scores 4, a prefix 3, a whole word 2, a substring 1."""
-    events = (
-        event("exact", "2020", title="Zhangjiang"),
-        event("prefix", "2020", title="Zhangjiang Science City"),
-        event("word", "2020", title="The Zhangjiang park"),
-        event("sub", "2020", title="Xinzhangjiang"),
-    )
-    ds = dataset(*reversed(events))
-    assert [(4, "exact"), (3, "prefix"), (2, "word"), (1, "sub")] == [
-        (m.score, m.record.id) for m in ds.search("zhangjiang")
-    ]
-
-
-def test_search_ignores_case_and_accents() -> None:
-    """ZHĀNGJIĀNG finds what zhangjiang finds, with the same scores."""
-    ds = si.load()
-    assert ds.search("zhangjiang") == ds.search("  ZHĀNGJIĀNG ")
-
-
-def test_search_of_the_bundled_data_matches_a_scan() -> None:
-    """search() of each entity name equals a scan of every searched field."""
-    ds = si.load()
-    for entity in ds.entities:
-        assert naive_search(ds, entity.name) == [
-            (m.score, m.record.id) for m in ds.search(entity.name)
-        ]
-
-
-def test_search_refuses_empty_text() -> None:
-    """Blank search text is a ValueError."""
-    with pytest.raises(ValueError, match="empty"):
-        si.load().search("   ")
-
-
-def test_search_limit_keeps_the_best() -> None:
-    """limit= keeps the first matches of the full order."""
-    ds = si.load()
-    assert ds.search("shanghai")[:3] == ds.search("shanghai", limit=3)
-
-
-def test_search_refuses_a_negative_limit() -> None:
-    """A negative limit is a ValueError, not the matches minus the last few."""
-    with pytest.raises(ValueError, match="limit"):
-        si.load().search("shanghai", limit=-1)
-
-
 # related
 
 
-def test_related_of_every_bundled_entity_matches_a_scan() -> None:
-    """related() of each entity, by record, id or name, equals a scan of reference fields."""
+def test_related_of_every_bundled_record_matches_a_scan() -> None:
+    """related() of each record, by record or id, equals a scan of links both ways then topics."""
     ds = si.load()
-    for entity in ds.entities:
-        expected = tuple(naive_mentions(ds, {entity.id}))
-        assert (expected, expected) == (ds.related(entity), ds.related(entity.id))
+    for record in ds.records():
+        expected = tuple(naive_related(ds, record))
+        assert (expected, expected) == (ds.related(record), ds.related(record.id))
+        direct = tuple(naive_related(ds, record, topics=False))
+        assert direct == ds.related(record, topics=False)
+
+
+def test_related_of_a_name_follows_links_both_ways_then_topics() -> None:
+    """related("integrated circuits"): the metrics counting it, what names it, then its topic."""
+    ds = si.load()
+    circuits = ds.lookup("integrated-circuits")
+    assert isinstance(circuits, si.Entity)
+    found = ds.related("Integrated Circuits")
+    assert found == ds.related(circuits)
+    ids = [r.id for r in found]
+    linked = ids[: len(ds.related(circuits, topics=False))]
+    assert set(circuits.counted_in) <= set(linked)
+    assert {r.id for r in naive_mentions(ds, {circuits.id})} <= set(linked)
+    sharing = [r.id for r in ds.where(topic=si.Topic.INTEGRATED_CIRCUITS) if r.id != circuits.id]
+    assert set(sharing) <= set(ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_related_refuses_what_is_no_record() -> None:
+    """related(5) is a TypeError naming the argument; an unknown name a RecordNotFoundError."""
+    ds = si.load()
+    with pytest.raises(TypeError, match="record must be a record, or its id or name"):
+        ds.related(5)  # type: ignore[arg-type]
+    with pytest.raises(si.RecordNotFoundError, match="no record with id or name 'Gardening'"):
+        ds.related("Gardening")
+    with pytest.raises(TypeError, match="topics must be True or False"):
+        ds.related("shanghai", topics="no")  # type: ignore[arg-type]
 
 
 def test_related_counts_an_erratum_on_the_entity() -> None:
@@ -480,7 +436,7 @@ def test_related_counts_an_erratum_on_the_entity() -> None:
         explanation="Garbled.",
     )
     ds = si.Dataset(INFO, sources=(SOURCE,), entities=(city,), errata=(erratum,))
-    assert (erratum,) == ds.related("CITY")
+    assert ((erratum,), (erratum,)) == (ds.related("CITY"), ds.errata_for("city"))
 
 
 # quantities

@@ -133,7 +133,104 @@ def test_quantity_text_and_exact() -> None:
     """A quantity prints with its hedge; exact text keeps 3.5 as 3.5."""
     q = Quantity(F(7, 2), Unit.PERCENT, Qualifier.AT_LEAST)
     assert ("3.5", "at least 3.5 percent") == (q.exact, str(q))
-    assert "224000000000 USD" == str(Quantity(F(224_000_000_000), Unit.USD))
+    assert "224 billion USD" == str(Quantity(F(224_000_000_000), Unit.USD))
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "expected"),
+    [
+        (F(1_500_000_000_000), Unit.CNY, Qualifier.OVER, "over 1.5 trillion CNY"),
+        (F(224_000_000_000), Unit.USD, Qualifier.EXACT, "224 billion USD"),
+        (F(84_500_000), Unit.COUNT, Qualifier.EXACT, "84.5 million"),
+        (F(1_234_500), Unit.COUNT, Qualifier.EXACT, "1,234,500"),  # 4 decimals: no scale
+        (F(1_000_000), Unit.COUNT, Qualifier.EXACT, "1 million"),
+        (F(999_999), Unit.COUNT, Qualifier.EXACT, "999,999"),
+        (F(3_815_500_000_000), Unit.CNY, Qualifier.ABOUT, "about 3,815,500,000,000 CNY"),
+        (F(3_815_000_000_000), Unit.CNY, Qualifier.ABOUT, "about 3.815 trillion CNY"),
+        (F(16000), Unit.COUNT, Qualifier.NEARLY, "nearly 16,000"),
+        (F(1800), Unit.COUNT, Qualifier.MORE_THAN, "more than 1,800"),
+        (F(999), Unit.COUNT, Qualifier.EXACT, "999"),
+        (F(7, 2), Unit.PERCENT, Qualifier.AT_LEAST, "at least 3.5 percent"),
+        (F(2, 3), Unit.RATIO, Qualifier.NEARLY, "nearly 2/3"),
+        (F(1, 10), Unit.RATIO, Qualifier.EXACT, "0.1"),
+        (F(6908, 1000), Unit.CNY_PER_USD, Qualifier.EXACT, "6.908 CNY per USD"),
+        (F(20), Unit.YEARS, Qualifier.EXACT, "20 years"),
+        (F(1), Unit.YEARS, Qualifier.UP_TO, "up to 1 year"),
+        (F(1), Unit.PLACES, Qualifier.EXACT, "1 place"),
+        (F(-3), Unit.PLACES, Qualifier.EXACT, "-3 places"),
+        (F(-3000), Unit.PLACES, Qualifier.EXACT, "-3,000 places"),
+        (F(5), Unit.RANK, Qualifier.UNDER, "under rank 5"),
+    ],
+)
+def test_quantity_reads_like_the_article(
+    value: Fraction, unit: Unit, qualifier: Qualifier, expected: str
+) -> None:
+    """str() gives hedge, grouped or scaled exact number, and the unit's words."""
+    quantity = Quantity(value, unit, qualifier)
+    assert (expected, expected) == (str(quantity), f"{quantity}")
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (",", "over 1,500,000,000,000 CNY"),
+        ("_", "over 1_500_000_000_000 CNY"),
+        (",.2f", "over 1,500,000,000,000.00 CNY"),
+        (".2e", "over 1.50e+12 CNY"),
+        ("d", "over 1500000000000 CNY"),
+        ("x", "over 15d3ef79800 CNY"),
+        ("n", "over 1500000000000 CNY"),
+        (">16,", "over 1,500,000,000,000 CNY"),
+    ],
+)
+def test_quantity_format_spec_formats_the_number(spec: str, expected: str) -> None:
+    """format() applies a number spec to the exact value; hedge and unit stay around it."""
+    quantity = Quantity(F(1_500_000_000_000), Unit.CNY, Qualifier.OVER)
+    assert expected == format(quantity, spec)
+
+
+def test_quantity_format_of_a_fraction_is_exact_to_the_digits_asked() -> None:
+    """2/3 formats as 0.67 with .2f; 3.5 percent as 3.50 percent; no float artefacts."""
+    assert ("nearly 0.67", "at least 3.50 percent", "0.1000000000000000000000000") == (
+        format(Quantity(F(2, 3), Unit.RATIO, Qualifier.NEARLY), ".2f"),
+        format(Quantity(F(7, 2), Unit.PERCENT, Qualifier.AT_LEAST), ".2f"),
+        format(Quantity(F(1, 10), Unit.RATIO), ".25f"),
+    )
+
+
+def test_quantity_integer_format_codes_need_a_whole_number() -> None:
+    """'d' on 3.5 is a ValueError naming the code; a spec numbers refuse is a ValueError too."""
+    with pytest.raises(ValueError, match=r"format code 'd' needs a whole number, got 3\.5"):
+        format(Quantity(F(7, 2), Unit.PERCENT), "d")
+    with pytest.raises(ValueError, match="format"):
+        format(Quantity(F(7, 2), Unit.PERCENT), "s")
+
+
+def test_quantity_converts_to_float_and_int() -> None:
+    """float() is the value as a float; int() truncates like int(3.5)."""
+    assert (3.5, 3, 16000, -3) == (
+        float(Quantity(F(7, 2), Unit.PERCENT)),
+        int(Quantity(F(7, 2), Unit.PERCENT)),
+        int(Quantity(F(16000), Unit.COUNT)),
+        int(Quantity(F(-7, 2), Unit.PLACES)),
+    )
+
+
+def test_vocabularies_print_as_their_tokens() -> None:
+    """Every member of every vocabulary is its token: str, format and == agree."""
+    import enum  # noqa: PLC0415
+
+    from shanghai_innovation import _vocab  # noqa: PLC0415
+
+    kinds = [v for v in vars(_vocab).values() if isinstance(v, type) and issubclass(v, enum.Enum)]
+    assert len(kinds) >= 10
+    for kind in kinds:
+        for member in kind:
+            assert (member.value, member.value, True) == (
+                str(member),
+                f"{member}",
+                member == member.value,
+            )
 
 
 def test_quantity_is_frozen() -> None:

@@ -16,6 +16,7 @@ Shapes (the JSON export uses the same ones):
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import sys
 from fractions import Fraction
@@ -98,6 +99,16 @@ def _structure_fraction(value: Any, _: type) -> Fraction:
     return number
 
 
+def _structure_token(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
+    # A vocabulary is a StrEnum, so without this hook the one for str would
+    # claim it (cattrs dispatches on the first class of the MRO it knows).
+    return kind(value)
+
+
+def _unstructure_token(member: enum.StrEnum) -> str:
+    return member.value
+
+
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
         msg = f"expected true or false, got {type(value).__name__}"
@@ -109,6 +120,8 @@ def make_converter() -> cattrs.Converter:
     """Build the converter; every hook is registered here and nowhere else."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(enum.StrEnum, _structure_token)
+    conv.register_unstructure_hook(enum.StrEnum, _unstructure_token)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(Fraction, _structure_fraction)

@@ -116,7 +116,12 @@ class DataError(ShanghaiInnovationError, ValueError):
 
 
 class RecordNotFoundError(ShanghaiInnovationError, LookupError):
-    """No record has the id asked for."""
+    """No record has the id (or name) asked for; ``suggestions`` holds close ids and names."""
+
+    def __init__(self, *args: object, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(*args)
+        #: Ids or names close to the one asked for, closest first (may be empty).
+        self.suggestions: tuple[str, ...] = suggestions
 
     def __str__(self) -> str:
         # LookupError would repr() a lone argument (KeyError does); keep it plain.

@@ -5,13 +5,16 @@ The release is one folder::
     <output>/
       SHA256SUMS              checksums of every other file, for `sha256sum -c`
       datapackage.json        Frictionless Data Package v2 describing the rest
+      croissant.json          MLCommons Croissant 1.1 metadata (JSON-LD)
+      claimreview.jsonld      the errata as schema.org ClaimReviews (JSON-LD)
       <dataset name>.json     the whole dataset as one JSON document
       <table>.csv             one per table (entities.csv, metrics.csv, ...)
       <table>.parquet         one per table
 
 with ``<dataset name>`` the dataset info's name (``shanghai-innovation``).
-Fewer formats can be asked for; ``datapackage.json`` and ``SHA256SUMS`` are
-always written and list exactly the files present.
+Fewer formats can be asked for; ``datapackage.json``, ``croissant.json``,
+``claimreview.jsonld`` and ``SHA256SUMS`` are always written, and list
+exactly the files present.
 
 **Atomic.** Every file is written into a fresh hidden folder beside the
 output (``.<output name>.<random>.tmp``, same parent, so the final move is a
@@ -224,6 +227,10 @@ def release_files(
     if given:
         msg = f"given files the chosen formats do not write: {sorted(given)}"
         raise ValueError(msg)
+    # The linked-data descriptors (claimreview.jsonld, croissant.json), always.
+    from shanghai_innovation._formats.descriptors import descriptor_files  # noqa: PLC0415
+
+    files.update(descriptor_files(dataset, files))
     files[DATAPACKAGE_FILE] = _dumps(build_datapackage(dataset, files))
     sums = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
     files[CHECKSUMS_FILE] = sums.encode("ascii")
@@ -245,7 +252,8 @@ def _is_nonempty(output: Path) -> bool:
 
 
 def _check_arguments(dataset: object, output: object, force: object) -> Path:
-    check_argument("dataset", dataset, Dataset, "a Dataset (from load() or load_release())")
+    if dataset is not None:  # None: the bundled data
+        check_argument("dataset", dataset, Dataset, "a Dataset (from load() or load_release())")
     check_argument("output", output, (str, os.PathLike), "a path (str or os.PathLike)")
     check_argument("force", force, bool, "True or False")
     assert isinstance(output, str | os.PathLike)  # noqa: S101 - checked just above
@@ -257,17 +265,20 @@ def _check_arguments(dataset: object, output: object, force: object) -> Path:
 
 
 def export_release(
-    dataset: Dataset,
     output: Path | str,
     *,
+    dataset: Dataset | None = None,
     formats: Iterable[str] = ALL_FORMATS,
     force: bool = False,
 ) -> ExportReport:
     """Write the open-data release of a dataset into a folder, atomically.
 
+    ``export_release("release")`` writes the bundled data;
+    ``ds.export("release")`` (:meth:`Dataset.export`) any other dataset.
+
     Args:
-        dataset: What to export (``load()`` for the bundled data).
         output: The release folder; created with its parents if missing.
+        dataset: What to export; the bundled data when not given.
         formats: Any of ``"parquet"``, ``"csv"``, ``"json"`` (default: all),
             as a collection such as ``("csv",)``.
         force: Replace a non-empty output folder.
@@ -286,6 +297,10 @@ def export_release(
 
     """
     path = _check_arguments(dataset, output, force)
+    if dataset is None:
+        from shanghai_innovation._load import load  # noqa: PLC0415 - the bundled data, when asked
+
+        dataset = load()
     return export_to(dataset, path, formats=formats, force=force)
 
 

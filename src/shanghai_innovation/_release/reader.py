@@ -26,8 +26,9 @@ requires each to hold exactly the same records and dataset info. Then it
 rebuilds the whole release from the decoded data with this library's own
 writer (:func:`~shanghai_innovation._release.export.release_files`, so a file
 added to every release is covered without being named here) and requires
-every file, ``datapackage.json`` and ``SHA256SUMS`` included, to be byte for
-byte identical, and no file to be missing or extra. What cannot be rebuilt
+every file, ``datapackage.json``, the linked-data descriptors
+(``croissant.json``, ``claimreview.jsonld``) and ``SHA256SUMS`` included, to
+be byte for byte identical, and no file to be missing or extra. What cannot be rebuilt
 is reported, never passed silently: a release of another schema version
 (every file), or a Parquet file written by another pyarrow version (whose
 decoded records and metadata must still match; the rest of the release is
@@ -754,7 +755,7 @@ def _same_bytes(expected: bytes, actual: bytes, where: str) -> None:
         min(len(expected), len(actual)),
     )
     difference = f"first difference at byte {at}"
-    if where.endswith(".json"):
+    if where.endswith((".json", ".jsonld")):
         try:
             ours, theirs = parse_json(expected.decode()), parse_json(actual.decode())
         except ValueError:
