@@ -22,6 +22,7 @@ import attrs
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES, DatasetInfo
 from shanghai_innovation._formats.json import content_fingerprint
+from shanghai_innovation._formats.metadata import jsonld_bytes
 from shanghai_innovation._load import read_directory
 from shanghai_innovation._release.export import export_release
 
@@ -182,6 +183,33 @@ def _resealed_package(folder: Path, package: dict[str, Any]) -> dict[str, Any]:
     return package
 
 
+def _reseal_croissant(folder: Path) -> None:
+    """Every file's sha256 and size in croissant.json set to its file's, as an attacker would.
+
+    Written back in the library's own JSON-LD form, so that only the
+    checksums change (left alone when it is missing or not a JSON object).
+    """
+    path = folder / "croissant.json"
+    if not path.is_file():
+        return
+    try:
+        document = json.loads(path.read_bytes())
+    except ValueError:
+        return
+    if not isinstance(document, dict) or not isinstance(document.get("distribution"), list):
+        return
+    for item in document["distribution"]:
+        if isinstance(item, dict) and isinstance(item.get("contentUrl"), str):
+            file = folder / item["contentUrl"]
+            if "sha256" in item and file.is_file():
+                data = file.read_bytes()
+                item["sha256"] = hashlib.sha256(data).hexdigest()
+                item["contentSize"] = f"{len(data)} B"
+    resealed = jsonld_bytes(document)
+    if resealed != path.read_bytes():
+        path.write_bytes(resealed)
+
+
 def _dump(package: Any) -> bytes:
     return (json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode(
         "utf-8", "surrogatepass"
@@ -202,8 +230,9 @@ def hostile(
 
     1. ``files``: each name's new bytes (``None`` deletes the file);
     2. ``package``: a function editing the parsed ``datapackage.json``;
-    3. every resource's size and SHA-256 in ``datapackage.json`` is set to its
-       file's (skipped when the manifest is not a JSON object);
+    3. every file's size and SHA-256 in ``croissant.json``, then every
+       resource's in ``datapackage.json``, is set to its file's (each skipped
+       when its document is not a JSON object);
     4. ``package_text``: a function editing the manifest's text after that
        (duplicate keys, escapes no JSON writer would produce);
     5. ``SHA256SUMS`` is rewritten to list every other file with its SHA-256.
@@ -217,6 +246,7 @@ def hostile(
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+    _reseal_croissant(folder)
     package_path = folder / "datapackage.json"
     if package_path.is_file():
         raw = package_path.read_bytes()

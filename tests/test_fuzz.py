@@ -173,5 +173,5 @@ def test_damaged_and_resealed_folder_file(work: Path, pristine: Path, data: st.D
                 assert {name} == {n for n, _ in report.not_compared}, report
                 event("verify: not compared")
     finally:
-        for restore in {name, "datapackage.json", "SHA256SUMS"}:
+        for restore in {name, "croissant.json", "datapackage.json", "SHA256SUMS"}:
             (work / restore).write_bytes((pristine / restore).read_bytes())
