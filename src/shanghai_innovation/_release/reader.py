@@ -821,7 +821,7 @@ def load_release(
         cache_dir: Where downloads are kept (default: ``$SHANGHAI_INNOVATION_CACHE``
             or ``~/.cache/shanghai-innovation``).
         max_bytes: Largest size a download may have and a release may unpack to
-            (default: ``DEFAULT_MAX_BYTES``, 64 MiB); a positive whole number.
+            (default: ``DEFAULT_MAX_BYTES``, 96 MiB); a positive whole number.
         timeout: Seconds any one network operation may take; a whole download
             gets four times this (default: ``DEFAULT_TIMEOUT``, 30 s); a
             positive, finite number.
