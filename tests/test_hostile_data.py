@@ -129,6 +129,73 @@ def test_optional_text_a_spreadsheet_would_run_is_refused(minimal: Path) -> None
     assert "record 'city': field description: 'description' must not start with '='" in problem
 
 
+STATEMENT = """
+[[statements]]
+id = "claim"
+subject = "city"
+claim = "CLAIM"
+locator = "src#introduction/5"
+evidence = "Some words of the source"
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new", "where"),
+    [
+        ("metrics", 'measure = "Firms"', 'measure = "Firms"\nevidence = "TEXT"', "evidence"),
+        ("statements", "", STATEMENT.replace("CLAIM", "TEXT"), "claim"),
+        ("statements", "", STATEMENT.replace("Some words", "TEXT"), "evidence"),
+        (
+            "entities",
+            'kind = "place"',
+            'kind = "place"\nname_zh_hans = "TEXT"\nname_zh_hans_reference = "ref-one"',
+            "name_zh_hans",
+        ),
+        (
+            "metrics",
+            'as_of = "2020-11"',
+            'as_of = "2020-11"\nas_of_derivation = "TEXT"',
+            "as_of_derivation",
+        ),
+        ("rankings", "rank = 5", 'rank = 5\nedition_derivation = "TEXT"', "edition_derivation"),
+        ("metrics", "derived = true }", 'derived = true, derivation = "TEXT" }', "derivation"),
+        ("entities", 'kind = "place"', 'kind = "place"\ndescription = "TEXT"', "description"),
+    ],
+    ids=[
+        "evidence",
+        "statement-claim",
+        "statement-evidence",
+        "chinese-name",
+        "as-of-derivation",
+        "edition-derivation",
+        "period-derivation",
+        "optional-description",
+    ],
+)
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("=HYPERLINK(1)", "must not start with '='"),
+        ("\\t=1", "must be non-blank text with no surrounding spaces"),
+        ("A\\u202eB", "must not hold the character U+202E"),
+    ],
+    ids=["formula", "tab-first", "bidi-override"],
+)
+def test_every_text_field_is_held_to_the_text_rules(
+    minimal: Path, table: str, old: str, new: str, where: str, text: str, says: str
+) -> None:
+    """Evidence, claims, Chinese names, derivations and optional text obey the text rules."""
+    path = minimal / f"{table}.toml"
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    new = new.replace("TEXT", text)
+    edited = content.replace(old, new, 1) if old else content + new
+    path.write_text(edited, encoding="utf-8")
+    (problem,) = _problems(minimal)
+    assert problem.startswith(f"data/{table}.toml: record '")
+    assert f"'{where}' {says}" in problem
+
+
 @pytest.mark.parametrize("space", ["\t", "\r"])
 def test_text_starting_with_tab_or_carriage_return_is_refused(minimal: Path, space: str) -> None:
     """A tab or carriage return before the text (another spreadsheet trick) is refused."""

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._text import check_text
 from ._vocab import Precision, Qualifier, Section, Unit
 
 __all__ = [
@@ -430,9 +431,10 @@ class Period:
     #: True when the article gives a phrase ("the past five years") rather
     #: than the dates themselves.
     derived: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
-    #: How the dates were worked out from the article's phrase.
+    #: How the dates were worked out from the article's phrase (curated text,
+    #: held to the rules of every text field).
     derivation: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+        default=None, validator=attrs.validators.optional(check_text)
     )
 
     def contains(self, date: PartialDate | dt.date) -> bool:

@@ -39,7 +39,6 @@ import attrs
 from ._audit import RULES
 from ._dataset import Dataset, DatasetInfo
 from ._records import (
-    FORMULA_STARTS,
     MAX_EVIDENCE_WORDS,
     RECORD_TYPES,
     Citation,
@@ -58,6 +57,7 @@ from ._records import (
     Statement,
     Streak,
 )
+from ._text import FORMULA_STARTS
 from ._values import Interval, Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
