@@ -130,15 +130,20 @@ references = ["ref-one"]
 }
 
 
+def write_small_data(folder: Path) -> Path:
+    """Write the small dataset's data files (dataset.toml and one file a table) into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
+    for table in TABLES:
+        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
+    return folder
+
+
 @functools.cache
 def small_dataset() -> si.Dataset:
     """A small valid dataset, independent of the curated data."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-        for table in TABLES:
-            (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-        return read_directory(folder)
+        return read_directory(write_small_data(Path(tmp)))
 
 
 def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) -> list[str]:

@@ -17,16 +17,15 @@ from shanghai_innovation._release.export import export_release
 
 from ._releases import (
     FINGERPRINT_KEY,
-    INFO,
     NAME,
     SCHEMA_KEY,
-    TOML,
     edit_json,
     export,
     fingerprint_of,
     hostile,
     release_file_names,
     small_dataset,
+    write_small_data,
 )
 
 
@@ -40,12 +39,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def small_data(tmp_path: Path) -> Path:
     """The small test dataset as a data folder, for ``--data``."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-    for table in TABLES:
-        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-    return folder
+    return write_small_data(tmp_path / "data")
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:

@@ -12,10 +12,9 @@ import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli, _limits
-from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._load import read_directory
 
-from ._releases import INFO, TOML
+from ._releases import write_small_data
 
 DATA = 3
 
@@ -23,12 +22,7 @@ DATA = 3
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A valid minimal data folder."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-    for table in TABLES:
-        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-    return folder
+    return write_small_data(tmp_path / "data")
 
 
 def _problems(folder: Path) -> tuple[str, ...]:
