@@ -60,17 +60,30 @@ EXIT_CODES: Final[tuple[ExitCode, ...]] = (
     ),
     ExitCode(2, "bad command-line usage"),
     ExitCode(3, "invalid data (a data file, a record, a field)", DataError),
-    ExitCode(4, "a malformed or unreadable release", ReleaseError),
-    ExitCode(5, "a release whose bytes do not match its checksums or manifest", IntegrityError),
+    ExitCode(4, "a malformed or unreadable release, or one over a cap", ReleaseError),
     ExitCode(
-        6, "an unsafe archive (paths leaving the folder, links, too large)", UnsafeArchiveError
+        5,
+        "a release whose bytes differ from its checksums, its manifest or this library's rebuild",
+        IntegrityError,
     ),
-    ExitCode(7, "a download failed (refused, timed out, too large, bad scheme)", DownloadError),
+    ExitCode(
+        6,
+        "an unsafe archive (paths leaving the folder, links, invisible names, too many "
+        "members, too large)",
+        UnsafeArchiveError,
+    ),
+    ExitCode(
+        7, "a download failed (refused, timed out, too large, cut short, bad scheme)", DownloadError
+    ),
     ExitCode(
         8, "an optional dependency is missing (the message names the extra)", MissingExtraError
     ),
     ExitCode(9, "no record with that id, no such table or entity", RecordNotFoundError),
-    ExitCode(10, "the output folder is not empty (use --force)", OutputExistsError),
+    ExitCode(
+        10,
+        "the output folder is not empty (use --force), or holds what the export reads",
+        OutputExistsError,
+    ),
     ExitCode(11, "any other error of the library", ShanghaiInnovationError),
     ExitCode(12, "the release could not be written (disk full, permissions)", ExportError),
 )
