@@ -512,10 +512,15 @@ def test_generated_datasets_round_trip_through_parquet(generated: si.Dataset) ->
 
 
 def test_lossy_content_is_never_published(dataset: si.Dataset, tmp_path: Path) -> None:
-    """Text a CSV cannot tell from a missing value (empty) fails the read-back check."""
+    """Text a CSV cannot tell from a missing value (empty) fails the read-back check.
+
+    The records refuse empty text, so the record is built with validators off,
+    as a bug upstream of the writer could: the read-back check is the last guard.
+    """
     import attrs  # noqa: PLC0415
 
-    entity = attrs.evolve(dataset.entities[0], description="")
+    with attrs.validators.disabled():
+        entity = attrs.evolve(dataset.entities[0], description="")
     lossy = attrs.evolve(dataset, entities=(entity, *dataset.entities[1:]))
     with pytest.raises(si.ShanghaiInnovationError, match=r"entities\.csv"):
         export_release(tmp_path / "out", dataset=lossy)
