@@ -296,6 +296,16 @@ def test_parquet_from_another_writer_is_reported_not_compared(release: Path) -> 
     assert "intact" not in str(report)
 
 
+def test_parquet_whose_writer_name_is_not_utf8_is_one_error(release: Path) -> None:
+    """A footer naming its writer in bytes that are not UTF-8 is a ReleaseError, not a traceback."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    hostile(release, {path.name: _retag(data, writer, writer[:-1] + b"\xfc")})
+    with pytest.raises(si.ReleaseError, match=r"metrics\.parquet: the writer its footer names"):
+        verify(release)
+
+
 def test_parquet_from_another_writer_must_carry_our_metadata(release: Path) -> None:
     """Another writer's Parquet file whose key-value metadata differs is refused, not reported."""
     path = release / "metrics.parquet"

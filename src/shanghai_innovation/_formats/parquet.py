@@ -133,8 +133,18 @@ def _open(data: bytes, label: str) -> pq.ParquetFile:
 
 
 def created_by(data: bytes, label: str) -> str:
-    """The writer a Parquet file's footer names (``parquet-cpp-arrow version 26.0.1``)."""
-    return str(_open(data, label).metadata.created_by)
+    """The writer a Parquet file's footer names (``parquet-cpp-arrow version 26.0.1``).
+
+    Raises:
+        ReleaseError: the file cannot be opened, or the name is not UTF-8.
+
+    """
+    metadata = _open(data, label).metadata
+    try:
+        return str(metadata.created_by)  # pyarrow decodes the footer's bytes here
+    except UnicodeDecodeError as exc:
+        msg = f"{label}: the writer its footer names is not UTF-8 text (byte {exc.start})"
+        raise ReleaseError(msg) from None
 
 
 def parquet_records(spec: TableSpec, data: bytes, label: str) -> list[Record]:
