@@ -15,7 +15,18 @@ from shanghai_innovation._audit import check, findings_to_text
 from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._release.export import export_release
 
-from ._releases import INFO, NAME, TOML, release_file_names, small_dataset
+from ._releases import (
+    FINGERPRINT_KEY,
+    NAME,
+    SCHEMA_KEY,
+    edit_json,
+    export,
+    fingerprint_of,
+    hostile,
+    release_file_names,
+    small_dataset,
+    write_small_data,
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -28,12 +39,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def small_data(tmp_path: Path) -> Path:
     """The small test dataset as a data folder, for ``--data``."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-    for table in TABLES:
-        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-    return folder
+    return write_small_data(tmp_path / "data")
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
@@ -237,15 +243,36 @@ def test_export_unknown_format_is_a_usage_error(
 def test_verify_json_has_the_report_fields(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`verify --json` prints one JSON object: the report's fields, tuples as lists."""
+    """`verify --json` prints one JSON object: the report's fields (tuples as lists), `complete`."""
     release = tmp_path / "release"
     export_release(release, dataset=small_dataset(), formats=("csv", "json"))
     code, out, err = run(capsys, "verify", str(release), "--json")
     report = si.verify(release)
     assert (0, "") == (code, err)
-    assert json.loads(json.dumps(attrs.asdict(report))) == json.loads(out)
+    expected = {**attrs.asdict(report), "complete": True}
+    assert json.loads(json.dumps(expected)) == json.loads(out)
     assert NAME == json.loads(out)["name"]
     assert ["csv", "json"] == json.loads(out)["formats"]
+    assert (True, []) == (json.loads(out)["complete"], json.loads(out)["not_compared"])
+
+
+def test_verify_json_says_what_was_not_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`verify --json` of a release of another minor schema: complete false, every file listed."""
+    release = export(tmp_path / "release")
+    document = edit_json(release / f"{NAME}.json", lambda d: d.update(schema_version="1.999.0"))
+
+    def claim(package: dict[str, object]) -> None:
+        package[SCHEMA_KEY] = "1.999.0"
+        package[FINGERPRINT_KEY] = fingerprint_of(package)
+
+    hostile(release, {f"{NAME}.json": document.encode()}, package=claim)
+    code, out, err = run(capsys, "verify", str(release), "--json")
+    report = json.loads(out)
+    assert (0, "", False) == (code, err, report["complete"])
+    assert release_file_names() == sorted(name for name, _ in report["not_compared"])
+    assert "written with export schema 1.999.0" in report["not_compared"][0][1]
 
 
 @pytest.fixture

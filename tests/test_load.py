@@ -10,22 +10,16 @@ import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli
-from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._load import read_directory
 
-from ._releases import INFO, TOML
+from ._releases import write_small_data
 from .conftest import DATA_DIR
 
 
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A valid minimal data folder, written fresh for each test."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-    for table in TABLES:
-        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-    return folder
+    return write_small_data(tmp_path / "data")
 
 
 def _replace(folder: Path, table: str, old: str, new: str) -> None:

@@ -27,6 +27,7 @@ from ._releases import (
     edit_package,
     export,
     flip,
+    hostile,
     release_file_names,
     reseal,
     running_server,
@@ -197,7 +198,8 @@ def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
         package["resources"][0]["description"] = "Edited."
 
     edit_package(release, change)
-    with pytest.raises(si.IntegrityError, match=r"differs .* at \$\.resources\[0\]\.description"):
+    where = r"datapackage\.json: .* at \$\.resources\[0\]\.description"
+    with pytest.raises(si.IntegrityError, match=where):
         verify(release)
 
 
@@ -206,7 +208,7 @@ def test_verify_finds_a_resealed_csv_reformat(release: Path) -> None:
     path = release / "sources.csv"
     path.write_bytes(path.read_bytes().replace(b",An author,", b',"An author",'))
     reseal(release)
-    with pytest.raises(si.IntegrityError, match=r"sources\.csv: not the CSV these records give"):
+    with pytest.raises(si.IntegrityError, match=r"sources\.csv: not the file this library writes"):
         verify(release)
 
 
@@ -251,3 +253,81 @@ def test_generated_datasets_round_trip(tmp_path: Path, dataset: si.Dataset) -> N
         export_release(target, dataset=dataset)
         assert dataset == load_release(target)
         assert dataset.info.name == verify(target).name
+
+
+# --- what verify vouches for: the rebuild ---------------------------------------------
+
+
+def _retag(data: bytes, old: bytes, new: bytes) -> bytes:
+    """Replace a same-length string inside a Parquet footer (its Thrift lengths stay valid)."""
+    assert len(old) == len(new)
+    assert 1 == data.count(old)
+    return data.replace(old, new)
+
+
+def _writer(data: bytes) -> bytes:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return str(pq.read_metadata(pa.BufferReader(data)).created_by).encode()
+
+
+def test_parquet_from_another_writer_is_reported_not_compared(release: Path) -> None:
+    """A Parquet file whose footer names another pyarrow is listed as not compared, not intact."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    other = writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7")
+    hostile(release, {path.name: _retag(data, writer, other)})
+    report = verify(release)
+    assert (False, ("metrics.parquet",)) == (
+        report.complete,
+        tuple(name for name, _ in report.not_compared),
+    )
+    assert other.decode() in report.not_compared[0][1]
+    files = len(release_file_names())
+    assert str(report).startswith(f"{release}: NOT fully verified: 1 of {files} files")
+    assert "intact" not in str(report)
+
+
+def test_parquet_whose_writer_name_is_not_utf8_is_one_error(release: Path) -> None:
+    """A footer naming its writer in bytes that are not UTF-8 is a ReleaseError, not a traceback."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    hostile(release, {path.name: _retag(data, writer, writer[:-1] + b"\xfc")})
+    with pytest.raises(si.ReleaseError, match=r"metrics\.parquet: the writer its footer names"):
+        verify(release)
+
+
+def test_parquet_from_another_writer_must_carry_our_metadata(release: Path) -> None:
+    """Another writer's Parquet file whose key-value metadata differs is refused, not reported."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    other = writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7")
+    data = _retag(_retag(data, writer, other), b"Test data, no article.", b"Test data, an article.")
+    hostile(release, {path.name: data})
+    where = r"metrics\.parquet: its schema or metadata differs"
+    with pytest.raises(si.IntegrityError, match=where):
+        verify(release)
+
+
+def test_verify_rebuilds_files_it_does_not_know_by_name(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file every release of this version holds is compared without verify naming it."""
+    from shanghai_innovation._release import export as _export  # noqa: PLC0415
+
+    real = _export.release_files
+
+    def with_extra(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        files = real(*args, **kwargs)
+        return {"extra.txt": b"written by this version\n", **files}
+
+    monkeypatch.setattr(_export, "release_files", with_extra)
+    with pytest.raises(si.IntegrityError, match=r"extra\.txt: missing; this library writes it"):
+        verify(release)
+    hostile(release, {"extra.txt": b"something else\n"})
+    with pytest.raises(si.IntegrityError, match=r"extra\.txt: present but not a resource"):
+        verify(release)

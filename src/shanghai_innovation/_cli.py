@@ -1,8 +1,9 @@
 """The command line: parse arguments, call the library, print, map errors to exit codes.
 
 A thin layer. Every failure the library raises on purpose is printed as one
-line on stderr (``shanghai-innovation: error: ...``) and mapped to an exit
-code; a traceback appears only with ``--debug``.
+line on stderr (``shanghai-innovation: error: ...``, through the one message
+helper, so outside text cannot add lines or control the terminal) and mapped
+to an exit code; a traceback appears only with ``--debug``.
 
 The exit codes are :data:`EXIT_CODES`, the one table that ``--help`` prints,
 that the error mapping reads and that the docs' command-line page shows.
@@ -30,6 +31,7 @@ from ._errors import (
     ReleaseError,
     ShanghaiInnovationError,
     UnsafeArchiveError,
+    one_line,
 )
 
 if TYPE_CHECKING:
@@ -58,17 +60,30 @@ EXIT_CODES: Final[tuple[ExitCode, ...]] = (
     ),
     ExitCode(2, "bad command-line usage"),
     ExitCode(3, "invalid data (a data file, a record, a field)", DataError),
-    ExitCode(4, "a malformed or unreadable release", ReleaseError),
-    ExitCode(5, "a release whose bytes do not match its checksums or manifest", IntegrityError),
+    ExitCode(4, "a malformed or unreadable release, or one over a cap", ReleaseError),
     ExitCode(
-        6, "an unsafe archive (paths leaving the folder, links, too large)", UnsafeArchiveError
+        5,
+        "a release whose bytes differ from its checksums, its manifest or this library's rebuild",
+        IntegrityError,
     ),
-    ExitCode(7, "a download failed (refused, timed out, too large, bad scheme)", DownloadError),
+    ExitCode(
+        6,
+        "an unsafe archive (paths leaving the folder, links, invisible names, too many "
+        "members, too large)",
+        UnsafeArchiveError,
+    ),
+    ExitCode(
+        7, "a download failed (refused, timed out, too large, cut short, bad scheme)", DownloadError
+    ),
     ExitCode(
         8, "an optional dependency is missing (the message names the extra)", MissingExtraError
     ),
     ExitCode(9, "no record with that id, no such table or entity", RecordNotFoundError),
-    ExitCode(10, "the output folder is not empty (use --force)", OutputExistsError),
+    ExitCode(
+        10,
+        "the output folder is not empty (use --force), or holds what the export reads",
+        OutputExistsError,
+    ),
     ExitCode(11, "any other error of the library", ShanghaiInnovationError),
     ExitCode(12, "the release could not be written (disk full, permissions)", ExportError),
 )
@@ -371,11 +386,12 @@ def _run(args: argparse.Namespace) -> int:
         return (_list if args.command == "list" else _search)(args, load(args.data))
     if args.command == "export":
         from ._load import load  # noqa: PLC0415
-        from ._release.export import ALL_FORMATS, export_release  # noqa: PLC0415
+        from ._release.export import ALL_FORMATS, export_to  # noqa: PLC0415
 
         formats = tuple(f for f in ALL_FORMATS if f in (args.formats or ALL_FORMATS))
-        report = export_release(
-            args.output, dataset=load(args.data), formats=formats, force=args.force
+        reads = () if args.data is None else (args.data,)
+        report = export_to(
+            load(args.data), args.output, formats=formats, force=args.force, reads=reads
         )
         print(report)
         return 0
@@ -385,7 +401,8 @@ def _run(args: argparse.Namespace) -> int:
         from ._release.reader import verify  # noqa: PLC0415
 
         verified = verify(args.source)
-        print(json.dumps(attrs.asdict(verified), indent=2) if args.json else verified)
+        document = {**attrs.asdict(verified), "complete": verified.complete}
+        print(json.dumps(document, indent=2) if args.json else verified)
         return 0
     if args.command == "diff":
         from ._release.diff import diff_releases  # noqa: PLC0415
@@ -423,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         lines = str(exc).splitlines() or [type(exc).__name__]
         for line in lines:
-            print(f"{PROG}: error: {line}", file=sys.stderr)
+            print(f"{PROG}: error: {one_line(line)}", file=sys.stderr)
         return _exit_code(exc)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130

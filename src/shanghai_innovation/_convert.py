@@ -36,7 +36,7 @@ _NAMED: Final = re.compile(r"'(\w+)' must ")
 # Exports store whole numbers as 64-bit integers and numbers as 64-bit floats.
 _INT64: Final = range(-(2**63), 2**63)
 _FLOAT_MAX: Final = Fraction(sys.float_info.max)
-_LOCATOR: Final = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)#([a-z0-9-]+)/([1-9]\d*)")
+_LOCATOR: Final = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)#([a-z0-9-]+)/([1-9][0-9]*)")
 
 
 def _structure_locator(value: Any, _: type) -> Locator:
@@ -60,7 +60,7 @@ def _structure_date(value: Any, _: type) -> dt.date:
         raise TypeError(msg)
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return dt.date.fromisoformat(value)
     msg = f"expected a date YYYY-MM-DD, got {value!r}"
     raise ValueError(msg)

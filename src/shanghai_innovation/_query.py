@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final, Literal
 
-from ._errors import RecordNotFoundError
+from ._errors import RecordNotFoundError, check_argument
 from ._index import Index, gc_paused, links
 from ._records import RECORD_TYPES, Entity, Erratum, Metric, Record
 from ._search import Match, fold, name_key
@@ -231,9 +231,7 @@ def related(index: Index, target: object, *, topics: object = True) -> tuple[Rec
     order: a weaker tier. The record itself is never listed. A name several
     records go by means all of them.
     """
-    if not isinstance(topics, bool):
-        msg = f"topics must be True or False, got {type(topics).__name__}"
-        raise TypeError(msg)
+    check_argument("topics", topics, bool, "True or False")
     targets = resolve(index, target)
     own = {r.id for r in targets}
     direct = _in_order(

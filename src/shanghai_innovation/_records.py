@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final, cast
 
 import attrs
 
+from ._text import check_text as _text
 from ._values import Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
@@ -52,15 +53,6 @@ __all__ = [
 _v = attrs.validators
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 _slug = [_v.instance_of(str), _v.matches_re(SLUG)]
-
-
-def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        msg = f"{attribute.name} must be text, got {type(value).__name__}"
-        raise TypeError(msg)
-    if not value.strip() or value != value.strip():
-        msg = f"{attribute.name} must be non-blank text with no surrounding spaces"
-        raise ValueError(msg)
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -228,6 +220,7 @@ def _opt_ref_id(description: str, table: str) -> Any:
 
 
 def _opt(kind: Any, description: str, **kwargs: Any) -> Any:
+    """An optional field of a value type; optional text is :func:`_opt_text`."""
     return field(description, default=None, validator=_v.optional(_v.instance_of(kind)), **kwargs)
 
 
@@ -365,7 +358,7 @@ class Citation:
     #: Who published it.
     publisher: str = field("Who published the figure.", validator=_text)
     #: Address of the publication, when it has one.
-    url: str | None = _opt(str, "Address of the publication.")
+    url: str | None = _opt_text("Address of the publication.")
     #: When it was published, as precisely as known.
     published: PartialDate | None = _opt(PartialDate, "When it was published.")
 
@@ -408,7 +401,7 @@ class Entity(Record):
     aliases: tuple[str, ...] = field(
         "Other names it goes by, in the article or a cited reference.",
         search="name",
-        validator=_tuple_of(str),
+        validator=_tuple_of(str, _text),
         converter=as_tuple,
         factory=tuple,
     )
@@ -428,7 +421,7 @@ class Entity(Record):
         ],
         references="references",
     )
-    description: str | None = _opt(str, "What it is, in our words.")
+    description: str | None = _opt_text("What it is, in our words.")
     part_of: str | None = _opt_ref_id("The entity it belongs to.", "entities")
     counted_in: tuple[str, ...] = _ref_ids(
         "Metrics whose count includes this entity (it is one of the things counted).", "metrics"
@@ -735,8 +728,8 @@ class Erratum(Record):
         converter=as_tuple,
         factory=tuple,
     )
-    likely: str | None = _opt(
-        str, "What was probably meant, when a reference says (never substituted)."
+    likely: str | None = _opt_text(
+        "What was probably meant, when a reference says (never substituted)."
     )
     confidence: Confidence | None = _opt(
         Confidence,

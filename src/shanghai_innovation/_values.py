@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._text import check_text
 from ._vocab import Precision, Qualifier, Section, Unit
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
     "parse_fraction",
 ]
 
-_FRACTION_TEXT: Final = re.compile(r"-?(\d+(\.\d+)?|\d+/[1-9]\d*)")
+_FRACTION_TEXT: Final = re.compile(r"-?([0-9]+(\.[0-9]+)?|[0-9]+/[1-9][0-9]*)")
 
 
 def parse_fraction(value: object) -> Fraction:
@@ -346,7 +347,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
             msg = f"not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}"
             raise ValueError(msg)
         parts = [int(p) for p in text.split("-")]
@@ -430,9 +431,10 @@ class Period:
     #: True when the article gives a phrase ("the past five years") rather
     #: than the dates themselves.
     derived: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
-    #: How the dates were worked out from the article's phrase.
+    #: How the dates were worked out from the article's phrase (curated text,
+    #: held to the rules of every text field).
     derivation: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+        default=None, validator=attrs.validators.optional(check_text)
     )
 
     def contains(self, date: PartialDate | dt.date) -> bool:

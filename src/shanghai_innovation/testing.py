@@ -57,6 +57,7 @@ from ._records import (
     Statement,
     Streak,
 )
+from ._text import FORMULA_STARTS
 from ._values import Interval, Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
@@ -143,20 +144,35 @@ TEXT_ALPHABET: Final = (
 
 
 def texts(max_size: int = 40) -> st.SearchStrategy[str]:
-    """Non-blank text with no surrounding spaces, mixing scripts and punctuation."""
-    return st.text(TEXT_ALPHABET, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    """Non-blank text with no surrounding spaces, mixing scripts and punctuation.
+
+    Never starting with a character a spreadsheet reads as a formula (the
+    records refuse those).
+    """
+    return (
+        st.text(TEXT_ALPHABET, min_size=1, max_size=max_size)
+        .map(lambda text: text.strip().lstrip(FORMULA_STARTS + " "))
+        .filter(bool)
+    )
 
 
 #: Characters of a generated word of evidence: the text alphabet without the space.
 _WORD_ALPHABET: Final = TEXT_ALPHABET.replace(" ", "")
+_NO_FORMULA: Final = str.maketrans("", "", FORMULA_STARTS)
 #: Chinese characters of generated Chinese names.
 _HANZI: Final = "\u4e0a\u6d77\u79d1\u6280\u521b\u65b0\u4e2d\u5fc3"
 
 
 def evidence() -> st.SearchStrategy[str]:
-    """Evidence spans: one to 15 words (the most a span may have), single-spaced."""
+    """Evidence spans: one to 15 words (the most a span may have), single-spaced.
+
+    The first word never starts with a character a spreadsheet reads as a
+    formula (the records refuse those).
+    """
+    first = st.text(_WORD_ALPHABET.translate(_NO_FORMULA), min_size=1, max_size=8)
     word = st.text(_WORD_ALPHABET, min_size=1, max_size=8)
-    return st.lists(word, min_size=1, max_size=MAX_EVIDENCE_WORDS).map(" ".join)
+    rest = st.lists(word, max_size=MAX_EVIDENCE_WORDS - 1)
+    return st.builds(lambda head, tail: " ".join((head, *tail)), first, rest)
 
 
 @functools.cache

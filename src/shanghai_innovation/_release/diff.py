@@ -19,27 +19,35 @@ checksums, row counts and the content fingerprint follow from the records
 (and, for Parquet, from the pyarrow version), whose changes are listed
 record by record; and a descriptor value that changed exactly as the
 dataset info or a record field did (a version, a licence, an erratum's
-text) is listed once, there.
+text) is listed once, there. Descriptors are read by the strict JSON parser
+under the caps, like every JSON file of a release.
 
 Ordering is stable: tables in table order, ids sorted, fields sorted,
 metadata by file name, then keys sorted and list items in document order.
+The text form escapes every character a terminal would act on (a release's
+text is outside text) and cuts a line over 10,000 characters.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from shanghai_innovation import _limits
 from shanghai_innovation._convert import CONVERTER
 from shanghai_innovation._dataset import TABLES, Dataset
-from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._errors import check_argument, one_line
 from shanghai_innovation._records import Record
 
 __all__ = ["Change", "Diff", "FieldChange", "TableDiff", "diff_datasets", "diff_releases"]
+
+#: Characters of one line of :meth:`Diff.to_text`.
+_LINE: Final = 10 * _limits.MAX_MESSAGE
 
 
 @attrs.frozen
@@ -136,7 +144,7 @@ class Diff:
             for change in table.changed:
                 lines.append(f"  ~ {change.id}")
                 lines += [f"      {_field_line(c)}" for c in change.fields]
-        return "\n".join(lines)
+        return "\n".join(one_line(line, _LINE) for line in lines)
 
     def to_unstructured(self) -> dict[str, Any]:
         """The diff as plain JSON-ready data (every table present)."""
@@ -211,7 +219,14 @@ def _table_diff(name: str, old: tuple[Record, ...], new: tuple[Record, ...]) -> 
 
 
 def diff_datasets(old: Dataset, new: Dataset) -> Diff:
-    """Every record added, removed and changed (field by field) from ``old`` to ``new``."""
+    """Every record added, removed and changed (field by field) from ``old`` to ``new``.
+
+    Raises:
+        TypeError: either argument is not a :class:`~shanghai_innovation.Dataset`.
+
+    """
+    check_argument("old", old, Dataset, "a Dataset")
+    check_argument("new", new, Dataset, "a Dataset")
     return Diff(
         old_version=old.info.version,
         new_version=new.info.version,
@@ -236,10 +251,6 @@ _DERIVED_KEYS: Final = frozenset(
 _ITEM_KEYS: Final = ("@id", "name", "path")
 
 
-#: Deepest nesting a descriptor may have (ours have under ten levels).
-_MAX_DEPTH: Final = 64
-
-
 def _item_names(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] | None:
     """Each object's identifying value on both sides, when one key names every item uniquely."""
     for key in _ITEM_KEYS:
@@ -254,19 +265,6 @@ def _item_names(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] |
         ):
             return named[0], named[1]
     return None
-
-
-def _depth(value: Any) -> int:
-    """How deep a JSON value nests, counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if isinstance(item, dict):
-            stack += [(v, level + 1) for v in item.values()]
-        elif isinstance(item, list):
-            stack += [(v, level + 1) for v in item]
-    return deepest
 
 
 def _strip(value: Any) -> Any:
@@ -332,45 +330,34 @@ def _descriptor_names() -> tuple[str, ...]:
 
 
 def _read_descriptors(root: Path, label: str) -> dict[str, Any]:
-    """The descriptors of a checked release folder, parsed (those present)."""
-    from shanghai_innovation._formats.json import _reject_constant  # noqa: PLC0415
+    """The descriptors present in a checked release folder, parsed strictly under the caps."""
+    from shanghai_innovation._formats.json import read_json  # noqa: PLC0415
+
+    from .reader import _read_small  # noqa: PLC0415
 
     documents: dict[str, Any] = {}
     for name in _descriptor_names():
         path = root / name
-        if not path.is_file():
-            continue
-        try:
-            document = json.loads(path.read_bytes(), parse_constant=_reject_constant)
-        except (OSError, ValueError, RecursionError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ReleaseError(f"{label}/{name}: not readable JSON ({first})") from None
-        if _depth(document) > _MAX_DEPTH:
-            raise ReleaseError(f"{label}/{name}: nested deeper than {_MAX_DEPTH} levels")
-        documents[name] = document
+        if path.is_file():
+            where = f"{label}/{name}"
+            documents[name] = read_json(_read_small(path, where), where)
     return documents
 
 
 def _open_release(source: str | Path) -> tuple[Dataset, dict[str, Any]]:
     """A release's dataset (checked as load_release checks it) and its descriptors."""
-    from . import archive, fetch  # noqa: PLC0415 - defaults read at call time
-    from .reader import _open_source, _Opened, _read_folder  # noqa: PLC0415
+    from .reader import _check_arguments, _open_source, _Opened, _read_folder  # noqa: PLC0415
 
+    cap, seconds = _check_arguments(source, None, None, None)  # the defaults, read at call time
     documents: dict[str, Any] = {}
 
     def read(root: Path, label: str) -> _Opened:
-        opened = _read_folder(root, label, max_bytes=archive.DEFAULT_MAX_BYTES, thorough=False)
+        opened = _read_folder(root, label, max_bytes=cap, thorough=False)
         documents.clear()
         documents.update(_read_descriptors(root, label))
         return opened
 
-    opened = _open_source(
-        source,
-        read,
-        cache_dir=None,
-        max_bytes=archive.DEFAULT_MAX_BYTES,
-        timeout=fetch.DEFAULT_TIMEOUT,
-    )
+    opened = _open_source(source, read, cache_dir=None, max_bytes=cap, timeout=seconds)
     return opened.dataset, documents
 
 
@@ -383,8 +370,13 @@ def diff_releases(old_source: str | Path, new_source: str | Path) -> Diff:
     Raises:
         ReleaseError: when either release is malformed or fails its checksums.
         DownloadError: when a URL cannot be fetched.
+        TypeError: either source is not a path or a URL.
 
     """
+    path = "a path or a URL (str or os.PathLike)"
+    check_argument("old_source", old_source, (str, os.PathLike), path)
+    check_argument("new_source", new_source, (str, os.PathLike), path)
+
     old, old_documents = _open_release(old_source)
     new, new_documents = _open_release(new_source)
     diff = diff_datasets(old, new)
