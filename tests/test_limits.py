@@ -20,6 +20,7 @@ import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _limits
+from shanghai_innovation._cli import EXIT_CODES
 from shanghai_innovation._formats.parquet_pages import _chunk_pages
 from shanghai_innovation._release.export import release_files
 
@@ -135,3 +136,16 @@ def _spelled(name: str, value: int) -> str:
 def test_security_md_states_every_cap(name: str) -> None:
     """SECURITY.md's table gives each cap's value as the code has it."""
     assert _spelled(name, getattr(_limits, name)) == _stated().get(name)
+
+
+def test_security_md_names_each_error_with_the_code_the_cli_gives_it() -> None:
+    """The exit code SECURITY.md states beside each error class is the one ``EXIT_CODES`` gives."""
+    stated = re.findall(r"(\d+)\s+\(`(\w+Error)`", SECURITY.read_text(encoding="utf-8"))
+    by_name = {e.error.__name__: e.code for e in EXIT_CODES if e.error is not None}
+    assert [
+        ("4", "ReleaseError"),
+        ("5", "IntegrityError"),
+        ("6", "UnsafeArchiveError"),
+        ("7", "DownloadError"),
+    ] == stated
+    assert {name: int(code) for code, name in stated} == {name: by_name[name] for _, name in stated}
