@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
+import attrs
 import pyarrow as pa
 import pytest
 
@@ -226,3 +228,21 @@ SOURCE = si.Source(
 )
 INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
 LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("version", "\u0661.0.0", "'version' must match regex"),
+        ("version", "1.0.0\n", "'version' must match regex"),
+        ("title", "Test\x1b[2J", "'title' must not hold the character U+001B"),
+        ("attribution", "=HYPERLINK(1)", "'attribution' must not start with '='"),
+        ("license", " CC-BY-4.0", "'license' must be non-blank text with no surrounding spaces"),
+    ],
+)
+def test_dataset_info_refuses_what_a_release_could_smuggle_into_a_terminal(
+    field: str, value: str, error: str
+) -> None:
+    """A version of other than ASCII digits, or info text with controls or a formula, is refused."""
+    with pytest.raises(ValueError, match=re.escape(error)):
+        attrs.evolve(INFO, **{field: value})

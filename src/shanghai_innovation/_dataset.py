@@ -27,6 +27,7 @@ from ._records import (
     Streak,
     as_tuple,
 )
+from ._text import check_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,17 +58,17 @@ class DatasetInfo:
     #: Package name (a slug), as in datapackage.json.
     name: str = attrs.field(validator=_v.matches_re(r"[a-z0-9]+(-[a-z0-9]+)*"))
     #: Human title.
-    title: str = attrs.field(validator=_v.instance_of(str))
+    title: str = attrs.field(validator=check_text)
     #: Dataset version, SemVer: schema change major, new records minor, corrections patch.
-    version: str = attrs.field(validator=_v.matches_re(r"\d+\.\d+\.\d+"))
+    version: str = attrs.field(validator=_v.matches_re(r"[0-9]+\.[0-9]+\.[0-9]+"))
     #: What the dataset is, in our words.
-    description: str = attrs.field(validator=_v.instance_of(str))
+    description: str = attrs.field(validator=check_text)
     #: SPDX id of the license of our curation.
-    license: str = attrs.field(validator=_v.instance_of(str))
+    license: str = attrs.field(validator=check_text)
     #: Where the license text lives.
-    license_url: str = attrs.field(validator=_v.instance_of(str))
+    license_url: str = attrs.field(validator=check_text)
     #: How to credit the article the facts come from.
-    attribution: str = attrs.field(validator=_v.instance_of(str))
+    attribution: str = attrs.field(validator=check_text)
 
 
 def _tuple_of(kind: type[Record]) -> Any:
@@ -396,9 +397,7 @@ class Dataset:
         from ._query import resolve  # noqa: PLC0415 - loaded on first query
 
         ids = {r.id for r in resolve(self._index, record)}
-        return tuple(
-            f for f in self._findings if ids & {*f.records, *f.references}
-        )
+        return tuple(f for f in self._findings if ids & {*f.records, *f.references})
 
     # --- the audit and the release ------------------------------------------------
 
