@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,17 @@ def test_verify_report_escapes_its_source() -> None:
     text = str(report)
     assert text.startswith("rel\\u202eease\\x0a: intact.")
     assert text.isprintable()
+
+
+@pytest.mark.parametrize("cls", ERRORS)
+def test_every_error_is_named_where_users_import_it(cls: type[si.ShanghaiInnovationError]) -> None:
+    """A traceback names ``shanghai_innovation.X``, and an error survives pickling."""
+    error = cls("why")
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes)
+    assert ("shanghai_innovation", cls, "why") == (cls.__module__, type(again), str(again))
+
+
+def test_a_data_error_is_named_where_users_import_it_and_pickles_with_its_problems() -> None:
+    """DataError too: ``shanghai_innovation.DataError``, its problems kept through pickling."""
+    again = pickle.loads(pickle.dumps(si.DataError(["one", "two"])))  # noqa: S301 (our own bytes)
+    assert ("shanghai_innovation", ("one", "two")) == (si.DataError.__module__, again.problems)

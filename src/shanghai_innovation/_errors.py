@@ -160,3 +160,10 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (through :func:`one_line`), or its class name."""
     text = str(exc).strip().splitlines()
     return one_line(text[0]) if text else type(exc).__name__
+
+
+# Tracebacks and reprs name each exception where users import it from.
+for _error in tuple(globals().values()):
+    if isinstance(_error, type) and issubclass(_error, ShanghaiInnovationError):
+        _error.__module__ = "shanghai_innovation"
+del _error
