@@ -780,8 +780,9 @@ def datasets(max_records: int = 4) -> st.SearchStrategy[Dataset]:
     """Whole consistent datasets: ids unique across tables, every reference resolving.
 
     Entity, metric, reference and source ids, locators and errata (record and
-    field) all point at records of the dataset, so
-    :func:`shanghai_innovation._load.check_references` finds nothing. Each
+    field) all point at records of the dataset, so the reference checks that
+    :func:`shanghai_innovation.load` and :func:`shanghai_innovation.load_release`
+    run find nothing. Each
     table holds at most ``max_records`` records (at least one source and one
     entity).
     """
