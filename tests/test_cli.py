@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import attrs
@@ -162,6 +163,53 @@ def test_list_unknown_table_exits_9(capsys: pytest.CaptureFixture[str]) -> None:
     assert (9, "") == (code, out)
     assert err.startswith("shanghai-innovation: error: no table 'nosuch'; tables are: sources, ")
     assert 1 == len(err.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--topic", "funding"), "topic must be a Topic token, one of: "),
+        (("--kind", "organization"), "kind must be an EntityKind token, one of: "),
+        (("--section", "intro"), "section must be a Section token, one of: "),
+        (("--start", "2020-13"), "month out of range: 13"),
+        (("--end", "June"), "not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): 'June'"),
+    ],
+)
+def test_list_bad_option_value_is_one_usage_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """A topic, kind, section or date the data has no token for: one error line, exit 2."""
+    code, out, err = run(capsys, "list", *args)
+    assert (2, "") == (code, out)
+    assert 1 == len(err.splitlines())
+    assert err.startswith(f"shanghai-innovation: error: {message}")
+
+
+@pytest.mark.parametrize("option", ["--topic", "--kind"])
+def test_list_help_examples_are_real_tokens(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """The token --help gives as an example lists records (the first guess a reader makes)."""
+    action = next(a for a in _subparsers()["list"]._actions if option in a.option_strings)
+    example = re.search(r"\(e\.g\. ([^)]+)\)", action.help or "")
+    assert example is not None
+    code, out, err = run(capsys, "list", option, example.group(1))
+    assert (0, "") == (code, err)
+    assert out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("",), "search text is empty"),
+        (("IC", "--limit", "-1"), "limit must be 0 or more, got -1"),
+    ],
+)
+def test_search_bad_argument_is_one_usage_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Empty search text or a negative --limit: one error line, exit 2, no traceback."""
+    assert (2, "", f"shanghai-innovation: error: {message}\n") == run(capsys, "search", *args)
 
 
 def test_search_prints_matches_in_library_order(capsys: pytest.CaptureFixture[str]) -> None:

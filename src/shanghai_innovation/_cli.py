@@ -199,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TABLE",
         help="a table name (metrics, events, ...); default: all",
     )
-    p.add_argument("--topic", help="only records with this topic token (e.g. funding)")
+    p.add_argument("--topic", help="only records with this topic token (e.g. rd-funding)")
     p.add_argument("--kind", help="only entities of this kind token (e.g. organisation)")
     p.add_argument("--entity", help="only records that mention this entity (id, name or alias)")
     p.add_argument("--section", help="only records located in this article section token")
@@ -342,17 +342,26 @@ def _print_rows(rows: Iterable[tuple[str, ...]]) -> None:
         print(head + (last if space is None or len(last) <= space else last[: space - 1] + "…"))
 
 
+def _usage_error(exc: ValueError | TypeError) -> int:
+    """A bad option value the library refused (an unknown token, a bad date): one line, exit 2."""
+    print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
+    return 2
+
+
 def _list(args: argparse.Namespace, dataset: Dataset) -> int:
-    records = dataset.where(
-        args.table,
-        topic=args.topic,
-        kind=args.kind,
-        entity=args.entity,
-        section=args.section,
-        start=args.start,
-        end=args.end,
-        mode="overlaps" if args.overlaps else "within",
-    )
+    try:
+        records = dataset.where(
+            args.table,
+            topic=args.topic,
+            kind=args.kind,
+            entity=args.entity,
+            section=args.section,
+            start=args.start,
+            end=args.end,
+            mode="overlaps" if args.overlaps else "within",
+        )
+    except (ValueError, TypeError) as exc:
+        return _usage_error(exc)
     if args.table is None:
         _print_rows((r.table, r.id, _title(dataset, r)) for r in records)
     else:
@@ -361,7 +370,10 @@ def _list(args: argparse.Namespace, dataset: Dataset) -> int:
 
 
 def _search(args: argparse.Namespace, dataset: Dataset) -> int:
-    matches = dataset.search(args.text, limit=args.limit)
+    try:
+        matches = dataset.search(args.text, limit=args.limit)
+    except (ValueError, TypeError) as exc:
+        return _usage_error(exc)
     if not matches:
         print(f"no record matches {args.text!r}", file=sys.stderr)
         return 1
