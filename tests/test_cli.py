@@ -14,6 +14,7 @@ import shanghai_innovation as si
 from shanghai_innovation import _cli
 from shanghai_innovation._audit import check, findings_to_text
 from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._formats.descriptors import DESCRIPTOR_FILES
 from shanghai_innovation._release.export import export_release
 
 from ._releases import (
@@ -239,6 +240,23 @@ def test_long_titles_are_whole_when_piped(capsys: pytest.CaptureFixture[str]) ->
     _, out, _ = run(capsys, "list", "references")
     assert "…" not in out
     assert si.load().references[0].statement in out
+
+
+def test_export_help_names_every_file_always_written() -> None:
+    """export --help names each descriptor and SHA256SUMS, the files every release holds."""
+    description = " ".join((_subparsers()["export"].description or "").split())
+    always = ("datapackage.json", *DESCRIPTOR_FILES, "SHA256SUMS")
+    assert [] == [name for name in always if name not in description]
+
+
+def test_check_json_help_and_docs_name_every_key_of_a_finding() -> None:
+    """check --help and the CLI page list every key --json gives a finding, errata included."""
+    action = next(a for a in _subparsers()["check"]._actions if "--json" in a.option_strings)
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    described = page[page.index("`check --json`") : page.index("`verify SOURCE --json`")]
+    finding = si.check()[0].to_dict()
+    assert [] == [key for key in finding if key not in (action.help or "")]
+    assert [] == [key for key in finding if f"`{key}`" not in described]
 
 
 # --- export formats ------------------------------------------------------------------------

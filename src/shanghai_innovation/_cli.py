@@ -241,8 +241,9 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "export",
         "write the open-data release into a folder",
-        "Writes the chosen formats, datapackage.json and SHA256SUMS, atomically, and "
-        "reads every file back before finishing.",
+        "Writes the chosen formats, the descriptors (datapackage.json, croissant.json, "
+        "claimreview.jsonld) and SHA256SUMS, atomically, and reads every file back "
+        "before finishing.",
     )
     p.add_argument(
         "--output", "-o", required=True, type=Path, metavar="DIR", help="the folder to create"
@@ -296,7 +297,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _json_option(
         p,
-        "findings (a list of objects: rule, severity, records, message, references, acknowledged)",
+        "findings (a list of objects: rule, severity, records, message, references, "
+        "acknowledged, errata)",
     )
     _data_option(p, "audit")
     return parser
