@@ -53,7 +53,7 @@ class Finding:
 
     @property
     def heading(self) -> str:
-        """Its line start in the report: ``error: `` when open, ``known error, `` when explained."""
+        """Its line start in the report: ``error:`` when open, ``known error,`` when explained."""
         known = self.acknowledged and self.severity is not Severity.INFO
         return f"known {self.severity.value}, " if known else f"{self.severity.value}: "
 
