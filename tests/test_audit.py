@@ -1543,3 +1543,15 @@ def test_part_within_whole_allows_as_many_entities_as_the_count(real: Dataset) -
     assert [] == found(exact, "part-within-whole")
     none = replace(real, "covid-vaccines-in-development", quantity=amount(0, Unit.COUNT))
     assert 1 == len(found(none, "part-within-whole"))
+
+
+def test_a_finding_prints_as_one_line_like_the_report() -> None:
+    """str(finding) heads like the text report, then the message and the errata that explain it."""
+    known = Finding("share-of-gdp", Severity.ERROR, ["a"], "m", ["x"], True, ["erratum-a"])
+    open_ = Finding("share-of-gdp", Severity.WARNING, ["a"], "m")
+    passed = Finding("exchange-rate", Severity.INFO, ["a"], "fits")
+    assert [
+        "known error, share-of-gdp: m (explained by erratum-a)",
+        "warning: share-of-gdp: m",
+        "info: exchange-rate: fits",
+    ] == [str(known), str(open_), str(passed)]

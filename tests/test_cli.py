@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import attrs
@@ -13,6 +14,7 @@ import shanghai_innovation as si
 from shanghai_innovation import _cli
 from shanghai_innovation._audit import check, findings_to_text
 from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._formats.descriptors import DESCRIPTOR_FILES
 from shanghai_innovation._release.export import export_release
 
 from ._releases import (
@@ -164,6 +166,53 @@ def test_list_unknown_table_exits_9(capsys: pytest.CaptureFixture[str]) -> None:
     assert 1 == len(err.splitlines())
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--topic", "funding"), "topic must be a Topic token, one of: "),
+        (("--kind", "organization"), "kind must be an EntityKind token, one of: "),
+        (("--section", "intro"), "section must be a Section token, one of: "),
+        (("--start", "2020-13"), "month out of range: 13"),
+        (("--end", "June"), "not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): 'June'"),
+    ],
+)
+def test_list_bad_option_value_is_one_usage_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """A topic, kind, section or date the data has no token for: one error line, exit 2."""
+    code, out, err = run(capsys, "list", *args)
+    assert (2, "") == (code, out)
+    assert 1 == len(err.splitlines())
+    assert err.startswith(f"shanghai-innovation: error: {message}")
+
+
+@pytest.mark.parametrize("option", ["--topic", "--kind"])
+def test_list_help_examples_are_real_tokens(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """The token --help gives as an example lists records (the first guess a reader makes)."""
+    action = next(a for a in _subparsers()["list"]._actions if option in a.option_strings)
+    example = re.search(r"\(e\.g\. ([^)]+)\)", action.help or "")
+    assert example is not None
+    code, out, err = run(capsys, "list", option, example.group(1))
+    assert (0, "") == (code, err)
+    assert out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("",), "search text is empty"),
+        (("IC", "--limit", "-1"), "limit must be 0 or more, got -1"),
+    ],
+)
+def test_search_bad_argument_is_one_usage_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    """Empty search text or a negative --limit: one error line, exit 2, no traceback."""
+    assert (2, "", f"shanghai-innovation: error: {message}\n") == run(capsys, "search", *args)
+
+
 def test_search_prints_matches_in_library_order(capsys: pytest.CaptureFixture[str]) -> None:
     """`search TEXT` prints the ids Dataset.search returns, in its order, each with a title."""
     code, out, err = run(capsys, "search", "Nature Index")
@@ -191,6 +240,23 @@ def test_long_titles_are_whole_when_piped(capsys: pytest.CaptureFixture[str]) ->
     _, out, _ = run(capsys, "list", "references")
     assert "…" not in out
     assert si.load().references[0].statement in out
+
+
+def test_export_help_names_every_file_always_written() -> None:
+    """export --help names each descriptor and SHA256SUMS, the files every release holds."""
+    description = " ".join((_subparsers()["export"].description or "").split())
+    always = ("datapackage.json", *DESCRIPTOR_FILES, "SHA256SUMS")
+    assert [] == [name for name in always if name not in description]
+
+
+def test_check_json_help_and_docs_name_every_key_of_a_finding() -> None:
+    """check --help and the CLI page list every key --json gives a finding, errata included."""
+    action = next(a for a in _subparsers()["check"]._actions if "--json" in a.option_strings)
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    described = page[page.index("`check --json`") : page.index("`verify SOURCE --json`")]
+    finding = si.check()[0].to_dict()
+    assert [] == [key for key in finding if key not in (action.help or "")]
+    assert [] == [key for key in finding if f"`{key}`" not in described]
 
 
 # --- export formats ------------------------------------------------------------------------

@@ -109,6 +109,26 @@ def test_a_near_miss_suggests_close_ids_and_names() -> None:
         si.where(entity="Fosunn")
 
 
+def test_a_word_of_a_name_suggests_the_names_holding_it() -> None:
+    """A word of a longer name (Zhangjiang) suggests that name first, not a look-alike name."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.where(entity="Zhangjiang")
+    assert "Shanghai Zhangjiang Boston Enterprise Park" == info.value.suggestions[0]
+    assert str(info.value).startswith(
+        "no entity with id or name 'Zhangjiang'; did you mean "
+        "'Shanghai Zhangjiang Boston Enterprise Park'"
+    )
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup("zhangjiang")
+    assert "zhangjiang-boston-enterprise-park" in info.value.suggestions[:2]
+    with pytest.raises(si.RecordNotFoundError) as info:  # three letters are a word
+        si.lookup("g60")
+    assert "G60 Brain Intelligence Innovation Park" == info.value.suggestions[0]
+    with pytest.raises(si.RecordNotFoundError) as info:  # two are not: every "-of-" id would do
+        si.lookup("of")
+    assert () == info.value.suggestions
+
+
 def test_lookup_refuses_what_is_no_text() -> None:
     """lookup(5) is a TypeError naming the argument."""
     with pytest.raises(TypeError, match=r"^id must be a record, or its id or name"):

@@ -287,3 +287,11 @@ def test_a_deeply_nested_descriptor_is_refused(old_release: Path, tmp_path: Path
     too_deep = f"claimreview.jsonld: not valid JSON (nested deeper than the cap of {cap} levels)"
     with pytest.raises(si.ReleaseError, match=re.escape(too_deep)):
         diff_releases(old_release, new)
+
+
+def test_print_of_a_diff_is_its_text_report() -> None:
+    """print(diff) gives the readable report (to_text), as for a verify or export report."""
+    ds = si.load()
+    assert diff_datasets(ds, ds).to_text() == str(diff_datasets(ds, ds))
+    version = ds.info.version
+    assert f"Diff {version} -> {version}: no differences." == str(diff_datasets(ds, ds))

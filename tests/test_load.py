@@ -404,3 +404,27 @@ def test_bundled_data_is_valid() -> None:
     dataset = si.load()
     assert len(dataset) > 0
     assert dataset == read_directory(DATA_DIR, "data")
+
+
+def test_a_folder_that_is_not_there_is_one_problem(tmp_path: Path) -> None:
+    """load() of a missing folder, or of a file, says so once, not once per data file."""
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    for name in ("nowhere", "file.txt"):
+        with pytest.raises(si.DataError) as info:
+            si.load(tmp_path / name)
+        assert (f"{tmp_path / name}: no such folder",) == info.value.problems
+
+
+def test_a_release_folder_given_to_load_points_at_load_release(
+    tmp_path: Path, minimal: Path
+) -> None:
+    """datapackage.json and no dataset.toml: a release, one line naming load_release."""
+    (tmp_path / "datapackage.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(si.DataError) as info:
+        si.load(tmp_path)
+    assert (
+        f"{tmp_path}: a release, not a data folder; read it with load_release() "
+        "(shanghai-innovation verify checks it)",
+    ) == info.value.problems
+    (minimal / "datapackage.json").write_text("{}", encoding="utf-8")  # beside dataset.toml
+    assert read_directory(minimal, "data").info.name

@@ -96,3 +96,12 @@ def test_readme_version_line_is_what_the_program_prints(
     assert 0 == _cli.main(["--version"])
     printed = capsys.readouterr().out.strip()
     assert f"(`{printed}`)" in " ".join(README.split())
+
+
+def test_readme_counts_the_chinese_names_the_data_has() -> None:
+    """The README's "(N of M)" entities with a Chinese name is the bundled data's count."""
+    entities = si.load().entities
+    named = sum(e.name_zh_hans is not None for e in entities)
+    stated = re.search(r"gives one \((\d+) of (\d+)\)", " ".join(README.split()))
+    assert stated is not None
+    assert (named, len(entities)) == (int(stated.group(1)), int(stated.group(2)))

@@ -347,3 +347,12 @@ def test_search_limit_keeps_the_best() -> None:
         ds.search("shanghai", limit=3),
         ds.search("shanghai", limit=0),
     )
+
+
+def test_a_match_prints_as_its_score_and_the_record_line() -> None:
+    """print(match) is one line, the score then the record's own line; repr stays the full form."""
+    match = si.search("C919")[0]
+    assert f"{match.score:.2f} {match.record}" == str(match)
+    assert "1.00 Reference ref-c919: COMAC's C919 narrow-body airliner" in str(match)
+    assert 1 == len(str(match).splitlines())
+    assert repr(match).startswith("Match(score=1.0, record=Reference(id='ref-c919'")

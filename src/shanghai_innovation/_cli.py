@@ -199,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TABLE",
         help="a table name (metrics, events, ...); default: all",
     )
-    p.add_argument("--topic", help="only records with this topic token (e.g. funding)")
+    p.add_argument("--topic", help="only records with this topic token (e.g. rd-funding)")
     p.add_argument("--kind", help="only entities of this kind token (e.g. organisation)")
     p.add_argument("--entity", help="only records that mention this entity (id, name or alias)")
     p.add_argument("--section", help="only records located in this article section token")
@@ -241,8 +241,9 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "export",
         "write the open-data release into a folder",
-        "Writes the chosen formats, datapackage.json and SHA256SUMS, atomically, and "
-        "reads every file back before finishing.",
+        "Writes the chosen formats, the descriptors (datapackage.json, croissant.json, "
+        "claimreview.jsonld) and SHA256SUMS, atomically, and reads every file back "
+        "before finishing.",
     )
     p.add_argument(
         "--output", "-o", required=True, type=Path, metavar="DIR", help="the folder to create"
@@ -296,7 +297,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _json_option(
         p,
-        "findings (a list of objects: rule, severity, records, message, references, acknowledged)",
+        "findings (a list of objects: rule, severity, records, message, references, "
+        "acknowledged, errata)",
     )
     _data_option(p, "audit")
     return parser
@@ -342,17 +344,26 @@ def _print_rows(rows: Iterable[tuple[str, ...]]) -> None:
         print(head + (last if space is None or len(last) <= space else last[: space - 1] + "…"))
 
 
+def _usage_error(exc: ValueError | TypeError) -> int:
+    """A bad option value the library refused (an unknown token, a bad date): one line, exit 2."""
+    print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
+    return 2
+
+
 def _list(args: argparse.Namespace, dataset: Dataset) -> int:
-    records = dataset.where(
-        args.table,
-        topic=args.topic,
-        kind=args.kind,
-        entity=args.entity,
-        section=args.section,
-        start=args.start,
-        end=args.end,
-        mode="overlaps" if args.overlaps else "within",
-    )
+    try:
+        records = dataset.where(
+            args.table,
+            topic=args.topic,
+            kind=args.kind,
+            entity=args.entity,
+            section=args.section,
+            start=args.start,
+            end=args.end,
+            mode="overlaps" if args.overlaps else "within",
+        )
+    except (ValueError, TypeError) as exc:
+        return _usage_error(exc)
     if args.table is None:
         _print_rows((r.table, r.id, _title(dataset, r)) for r in records)
     else:
@@ -361,7 +372,10 @@ def _list(args: argparse.Namespace, dataset: Dataset) -> int:
 
 
 def _search(args: argparse.Namespace, dataset: Dataset) -> int:
-    matches = dataset.search(args.text, limit=args.limit)
+    try:
+        matches = dataset.search(args.text, limit=args.limit)
+    except (ValueError, TypeError) as exc:
+        return _usage_error(exc)
     if not matches:
         print(f"no record matches {args.text!r}", file=sys.stderr)
         return 1

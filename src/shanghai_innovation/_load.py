@@ -177,6 +177,17 @@ def _check_erratum(record: Erratum, owner: Mapping[str, str], where: str) -> lis
     return []
 
 
+def _check_is_data_folder(folder: Traversable, label: str) -> None:
+    """One problem, not one per data file, for no folder at all or a release folder."""
+    if not folder.is_dir():
+        raise DataError(f"{label}: no such folder")
+    from ._release.export import DATAPACKAGE_FILE  # noqa: PLC0415 - only for this message
+
+    if not folder.joinpath(INFO_FILE).is_file() and folder.joinpath(DATAPACKAGE_FILE).is_file():
+        msg = f"{label}: a release, not a data folder; read it with load_release() "
+        raise DataError(msg + "(shanghai-innovation verify checks it)")
+
+
 def read_directory(directory: Traversable | Path | str, label: str | None = None) -> Dataset:
     """Read and validate a folder of data files (the layout of ``data/``).
 
@@ -186,6 +197,7 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
     """
     folder: Traversable = Path(directory) if isinstance(directory, str) else directory
     label = label if label is not None else str(directory)
+    _check_is_data_folder(folder, label)
     problems: list[str] = []
     info: DatasetInfo | None = None
     try:

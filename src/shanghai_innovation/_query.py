@@ -26,6 +26,7 @@ import datetime as dt
 import difflib
 import enum
 import operator
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final, Literal
@@ -146,13 +147,24 @@ def table_name(table: object) -> str:
 
 
 def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tuple[str, ...]:
-    """Up to three ids or names close to ``text`` (difflib on the folded text), closest first."""
+    """Up to three ids or names for ``text``, best first.
+
+    First those holding the folded text as a whole word (``Zhangjiang`` finds
+    the park's full name), then those close to it by difflib (a misspelling).
+    """
     candidates: dict[str, str] = {}
     for record, label in index.searcher().labels():
         if not entities_only or isinstance(record, Entity):
             candidates.setdefault(fold(label), label)
-    close = difflib.get_close_matches(fold(text), candidates, n=3, cutoff=0.6)
-    return tuple(candidates[c] for c in close)
+    folded = fold(text)
+    word = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
+    holding = [c for c in candidates if len(folded) >= _MIN_WORD and word.search(c)]
+    close = difflib.get_close_matches(folded, candidates, n=3, cutoff=0.6)
+    return tuple(candidates[c] for c in dict.fromkeys([*holding, *close]))[:3]
+
+
+#: The shortest text whose whole-word occurrences in names are suggested.
+_MIN_WORD = 3
 
 
 def _not_found(

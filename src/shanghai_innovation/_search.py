@@ -393,6 +393,10 @@ class Match:
     #: That field's text, as stored.
     text: str
 
+    def __str__(self) -> str:
+        """One line: the score to two places, then the record's own line (``repr``: full form)."""
+        return f"{self.score:.2f} {self.record}"
+
 
 class SearchIndex:
     """Every record's searched texts, read once, with word indexes, and the names records go by.

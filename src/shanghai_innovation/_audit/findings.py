@@ -51,6 +51,17 @@ class Finding:
     #: the records), in file order.
     errata: tuple[str, ...] = attrs.field(converter=_ids, factory=tuple)
 
+    @property
+    def heading(self) -> str:
+        """Its line start in the report: ``error:`` when open, ``known error,`` when explained."""
+        known = self.acknowledged and self.severity is not Severity.INFO
+        return f"known {self.severity.value}, " if known else f"{self.severity.value}: "
+
+    def __str__(self) -> str:
+        """One line: the heading, the rule, the message and the errata that explain it."""
+        explained = f" (explained by {', '.join(self.errata)})" if self.errata else ""
+        return f"{self.heading}{self.rule}: {self.message}{explained}"
+
     def to_dict(self) -> dict[str, object]:
         """The finding as plain JSON values (the ``--json`` shape)."""
         return {

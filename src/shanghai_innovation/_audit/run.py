@@ -107,30 +107,26 @@ def findings_to_text(findings: Iterable[Finding], errata: Sequence[Erratum] = ()
     groups = (
         (
             "Open: no erratum explains these",
-            "",
             [f for f in items if f.severity is not Severity.INFO and not f.acknowledged],
         ),
         (
             "Known and explained: an erratum in the data acknowledges each; they do not "
             "fail the check",
-            "known ",
             [f for f in items if f.severity is not Severity.INFO and f.acknowledged],
         ),
         (
             "Passed: checks reported for the record",
-            "",
             [f for f in items if f.severity is Severity.INFO],
         ),
     )
     lines: list[str] = []
     explained: set[str] = set()
-    for title, prefix, group in groups:
+    for title, group in groups:
         if not group:
             continue
         lines += [f"{title} ({_plural(len(group), 'finding')}):", ""]
         for f in group:
-            sep = ", " if prefix else ": "
-            head = f"{prefix}{f.severity.value}{sep}{f.rule}: {', '.join(f.records)}"
+            head = f"{f.heading}{f.rule}: {', '.join(f.records)}"
             lines += _block(f, head, errata, explained)
         lines.append("")
     counts = Counter(f.severity for f in items)

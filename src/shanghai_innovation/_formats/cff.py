@@ -4,8 +4,9 @@ GitHub shows a "Cite this repository" box from it, Zenodo reads it when it
 archives a release, and reference managers import it. It is written from
 the same facts as every other descriptor
 (:func:`~shanghai_innovation._formats.metadata.about`): the dataset's title,
-version, abstract and licence (``data/dataset.toml``), the code's licence,
-home page and keywords (``pyproject.toml``), the curators as author, and the
+version, abstract and licence (``data/dataset.toml``; the one licence
+written, since Zenodo refuses a list and the code's licence is not the
+dataset's), home page and keywords (``pyproject.toml``), the curators as author, and the
 article the data is made from as a reference (``data/sources.toml``).
 
 The repository's ``CITATION.cff`` is this module's output, never edited by
@@ -61,8 +62,9 @@ def _lines(facts: About) -> list[str]:
         f"abstract: {_text(facts.description, 2)}",
         "authors:",
         f"  - name: {_text(facts.curators, 4)}",
-        "license:",
-        *(f"  - {lic}" for lic in dict.fromkeys((facts.license, facts.code_license))),
+        # One licence, the data's: Zenodo refuses a list (zenodo/zenodo#2515), and the
+        # code's own licence is in pyproject.toml.
+        f"license: {facts.license}",
         f"repository-code: {_text(facts.homepage, 2)}",
         f"url: {_text(facts.homepage, 2)}",
     ]

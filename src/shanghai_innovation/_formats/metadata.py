@@ -68,15 +68,15 @@ _DISTRIBUTION: Final = "shanghai-innovation"
 
 
 @functools.cache
-def _package() -> tuple[str, str, str, tuple[str, ...]]:
-    """The project URL, code licence, package version and keywords, from pyproject."""
+def _package() -> tuple[str, str, tuple[str, ...]]:
+    """The project URL, package version and keywords, from pyproject."""
     meta = metadata(_DISTRIBUTION)
     urls: dict[str, str] = {}
     for entry in meta.get_all("Project-URL") or []:  # "Source, https://..."
         label, _, url = entry.partition(",")
         urls[label.strip()] = url.strip()
     keywords = tuple(k.strip() for k in (meta["Keywords"] or "").split(",") if k.strip())
-    return urls["Source"], meta["License-Expression"], meta["Version"], keywords
+    return urls["Source"], meta["Version"], keywords
 
 
 @attrs.frozen
@@ -101,8 +101,6 @@ class About:
     curators: str
     #: The project's home page (its source repository).
     homepage: str
-    #: SPDX expression of the code's licence.
-    code_license: str
     #: Version of the library that wrote the descriptors.
     package_version: str
     #: The package's keywords.
@@ -150,7 +148,7 @@ def _bibtex_escape(text: str) -> str:
 def about(dataset: Dataset) -> About:
     """The shared facts of a dataset, with the package's own metadata."""
     info = dataset.info
-    homepage, code_license, version, keywords = _package()
+    homepage, version, keywords = _package()
     return About(
         name=info.name,
         title=info.title,
@@ -161,7 +159,6 @@ def about(dataset: Dataset) -> About:
         attribution=info.attribution,
         curators=CURATORS,
         homepage=homepage,
-        code_license=code_license,
         package_version=version,
         keywords=keywords,
         sources=dataset.sources,

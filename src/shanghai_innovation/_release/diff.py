@@ -118,6 +118,10 @@ class Diff:
         msg = f"no table {name!r}; tables are: {', '.join(TABLES)}"
         raise KeyError(msg)
 
+    def __str__(self) -> str:
+        """The readable report, :meth:`to_text` (``repr`` is the full form)."""
+        return self.to_text()
+
     def to_text(self) -> str:
         """A readable report: one line per added, removed or changed record and field."""
         head = f"Diff {self.old_version} -> {self.new_version}"
