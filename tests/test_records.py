@@ -39,12 +39,31 @@ from shanghai_innovation.testing import datasets
             "Pledge global-innovation-hub-pledge: Grow into a worldwide centre of innovation: "
             "20 years (2015)",
         ),
-        ("erratum-hard-x-day-device", "Erratum erratum-hard-x-day-device: hard X-day device"),
+        (
+            "erratum-rd-spending-2019-usd",
+            "Erratum erratum-rd-spending-2019-usd: wrong (high): US$224 billion; "
+            "likely about US$22 billion",
+        ),
+        (
+            "erratum-service-window-districts",
+            "Erratum erratum-service-window-districts: wrong (high): all 12 city districts",
+        ),
     ],
 )
 def test_str_is_one_readable_line(id: str, expected: str) -> None:
     """str(record): class, id, its name or words, its number and its date."""
     assert expected == str(si.lookup(id))
+
+
+def test_a_quote_prints_what_was_said_not_the_speakers_role() -> None:
+    """str(quote) opens the first passage in quotation marks, cut to the summary width."""
+    text = str(si.lookup("zhang-quan-institutions-facilities-scientists"))
+    summary = text.split(": ", 1)[1]
+    assert (True, True, True) == (
+        summary.startswith("\u201cThe city\u2019s goal"),
+        summary.endswith("\u2026"),
+        len(summary) == SUMMARY_WIDTH,
+    )
 
 
 def test_str_of_every_record_is_one_short_line_and_repr_stays_attrs() -> None:

@@ -642,6 +642,10 @@ class Quote(Record):
     locator: Locator = _locator()
     topics: tuple[Topic, ...] = _topics()
 
+    def _text(self) -> str:
+        """What was said, not who said it: the first passage, in quotation marks."""
+        return f"\u201c{self.passages[0]}\u201d"
+
 
 @attrs.frozen
 class Photo(Record):
@@ -736,6 +740,12 @@ class Erratum(Record):
         "How firmly the erratum is established: no firmer than its best reference, "
         "and low when it rests on guesswork or weak sources (the explanation then says so).",
     )
+
+    def _text(self) -> str:
+        """The verdict, not the stated value alone: kind, confidence, stated and likely."""
+        confidence = "" if self.confidence is None else f" ({self.confidence})"
+        likely = "" if self.likely is None else f"; likely {self.likely}"
+        return f"{self.kind}{confidence}: {self.stated}{likely}"
 
 
 _REFERENCE_FIELDS: dict[type[Record], tuple[tuple[str, str], ...]] = {}
