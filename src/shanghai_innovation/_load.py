@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import functools
 import threading
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._convert import CONVERTER, describe_error, structure_record
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._errors import DataError
 from ._records import RECORD_TYPES, Erratum, Record, reference_fields
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+# tomllib, cattrs (through _convert), importlib.resources and pathlib are
+# imported where the TOML is read: the bundled data usually comes from the
+# compiled file (_compiled), and a first lookup cannot afford them.
 
 __all__ = ["INFO_FILE", "check_references", "load", "read_directory"]
 
@@ -36,10 +39,14 @@ _cached: Dataset | None = None
 
 
 def _bundled() -> Traversable:
+    from importlib import resources  # noqa: PLC0415 - see the imports
+
     return resources.files("shanghai_innovation").joinpath("data")
 
 
 def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 - see the imports
+
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
@@ -60,6 +67,8 @@ def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
 def _read_table(
     directory: Traversable, label: str, table: str, problems: list[str]
 ) -> list[Record]:
+    from ._convert import describe_error, structure_record  # noqa: PLC0415 - see the imports
+
     where = f"{label}/{table}.toml"
     try:
         document = _read_toml(directory.joinpath(f"{table}.toml"), where)
@@ -154,6 +163,10 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
         DataError: listing every problem, one line each.
 
     """
+    from pathlib import Path  # noqa: PLC0415 - see the imports
+
+    from ._convert import CONVERTER, describe_error  # noqa: PLC0415 - see the imports
+
     folder: Traversable = Path(directory) if isinstance(directory, str) else directory
     label = label if label is not None else str(directory)
     problems: list[str] = []
@@ -181,7 +194,10 @@ def load(directory: Path | str | None = None) -> Dataset:
     """Load the dataset: the bundled data by default, or a folder laid out like ``data/``.
 
     The bundled dataset is read and validated on first use, then cached; a
-    folder given explicitly is read afresh every time.
+    folder given explicitly is read afresh every time, from its TOML files.
+    The bundled data comes from the compiled file an installed wheel carries
+    when that file was made from exactly the TOML files installed beside it
+    (see ``_compiled``), else from the TOML files; both give the same Dataset.
 
     Raises:
         DataError: when a data file is invalid, one line per problem.
@@ -192,5 +208,8 @@ def load(directory: Path | str | None = None) -> Dataset:
         return read_directory(directory)
     with _lock:
         if _cached is None:
-            _cached = read_directory(_bundled(), "data")
+            from ._compiled import read_bundled  # noqa: PLC0415 - only the bundled data needs it
+
+            compiled = read_bundled()
+            _cached = compiled if compiled is not None else read_directory(_bundled(), "data")
         return _cached

@@ -1,0 +1,176 @@
+"""The compiled bundled data: the TOML files as one JSON document, made at build time.
+
+Reading ``data/*.toml`` means importing tomllib and cattrs and generating
+cattrs' code, which together cost more than the rest of a first lookup. So
+every wheel carries ``_compiled.json``: the bundled dataset as the TOML path
+(:func:`~shanghai_innovation._load.read_directory`, every check) loaded it
+at build time, written in the converter's plain shapes, with the SHA-256 of
+the TOML files it came from. :func:`read_bundled` uses it only when that
+digest equals the digest of the TOML files installed beside it. It builds
+every record through its class, so every attrs validator runs, with the
+converter's own value hooks (``_plain``), then checks ids and references
+across tables as the TOML path does. When anything is amiss (no file, a
+stale digest, a value that no longer passes) it returns ``None`` and the
+caller reads the TOML, which gives the same Dataset or the located errors.
+
+The file is made by the hatch build hook (``hatch_build.py``) for every
+wheel. An editable install has none and reads the TOML; to try the fast path
+in a checkout, make one (it is ignored by git, and stops being used as soon
+as a data file changes)::
+
+    python -m shanghai_innovation._compiled src/shanghai_innovation/_compiled.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from ._dataset import TABLES, Dataset, DatasetInfo
+from ._load import INFO_FILE, _bundled, check_references, read_directory
+from ._plain import structurer, unstructure
+from ._records import RECORD_TYPES, Record
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+__all__ = [
+    "COMPILED_FILE",
+    "FORMAT",
+    "decode",
+    "encode",
+    "main",
+    "read",
+    "read_bundled",
+    "toml_digest",
+]
+
+#: The compiled file's name, inside the package.
+COMPILED_FILE: Final = "_compiled.json"
+#: The layout of the compiled file; a file of another layout is not used.
+FORMAT: Final = 1
+
+_TYPES: Final[dict[str, type[Record]]] = {cls.table: cls for cls in RECORD_TYPES}
+
+
+def data_files() -> tuple[str, ...]:
+    """The files a load reads, in the order the digest takes them."""
+    return (INFO_FILE, *(f"{table}.toml" for table in TABLES))
+
+
+def toml_digest(read: Callable[[str], bytes]) -> str:
+    """SHA-256 of the data files, each preceded by its name and size."""
+    digest = hashlib.sha256()
+    for name in data_files():
+        raw = read(name)
+        digest.update(f"{name}\0{len(raw)}\0".encode())
+        digest.update(raw)
+    return digest.hexdigest()
+
+
+def encode(dataset: Dataset, digest: str) -> bytes:
+    """The compiled file of a dataset loaded from TOML files with this digest."""
+    document = {
+        "format": FORMAT,
+        "toml_sha256": digest,
+        "dataset": unstructure(dataset.info),
+        "tables": {name: [unstructure(r) for r in records] for name, records in dataset.tables()},
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return text.encode() + b"\n"
+
+
+def decode(raw: bytes, digest: str) -> Dataset:
+    """The Dataset a compiled file holds, when it was made from TOML files with this digest.
+
+    Raises:
+        ValueError: a stale or foreign file, or references that do not resolve.
+        Exception: whatever a record's class or a value hook raises.
+
+    """
+    document = json.loads(raw)
+    if not isinstance(document, dict):
+        msg = "not a compiled data file"
+        raise TypeError(msg)
+    if document.get("format") != FORMAT or document.get("toml_sha256") != digest:
+        msg = "made from other data files or in another layout"
+        raise ValueError(msg)
+    tables: dict[str, Any] = document["tables"]
+    if set(tables) != set(TABLES):
+        msg = f"tables {sorted(tables)}, expected {sorted(TABLES)}"
+        raise ValueError(msg)
+    info = structurer(DatasetInfo)(document["dataset"])
+    records = {
+        name: list(map(structurer(_TYPES[name]), rows)) for name, rows in tables.items()
+    }
+    dataset = Dataset(info, **records)
+    problems = check_references(dataset)
+    if problems:
+        raise ValueError(problems[0])
+    return dataset
+
+
+def read(read_file: Callable[[str], bytes]) -> Dataset | None:
+    """The compiled dataset, if its file is there and current, else ``None``.
+
+    ``read_file`` reads a file of the package by its path inside it
+    (``_compiled.json``, ``data/metrics.toml``) and raises ``OSError`` when
+    it cannot.
+    """
+    try:
+        raw = read_file(COMPILED_FILE)
+        digest = toml_digest(lambda name: read_file(f"data/{name}"))
+        return decode(raw, digest)
+    except Exception:  # noqa: BLE001 - anything amiss: the TOML path decides, and words it
+        return None
+
+
+def _package_file(path: str) -> bytes:
+    # pkgutil reads through the package's loader, so this works from a zip too;
+    # importlib.resources would cost more to import than the whole decode.
+    import pkgutil  # noqa: PLC0415 - only the bundled load reads package files
+
+    data = pkgutil.get_data(__package__ or "shanghai_innovation", path)
+    if data is None:  # pragma: no cover - a loader that cannot read files
+        raise FileNotFoundError(path)
+    return data
+
+
+def read_bundled() -> Dataset | None:
+    """The bundled dataset from the compiled file installed with it, or ``None``."""
+    return read(_package_file)
+
+
+def write(data: Traversable | Path, target: Path) -> None:
+    """Load a data folder from its TOML files (every check) and write its compiled file.
+
+    Raises:
+        DataError: when the data is invalid; nothing is written.
+
+    """
+    dataset = read_directory(data)
+    digest = toml_digest(lambda name: data.joinpath(name).read_bytes())
+    target.write_bytes(encode(dataset, digest))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m shanghai_innovation._compiled TARGET [DATA]``: write a compiled file.
+
+    DATA defaults to the package's own data folder.
+    """
+    from pathlib import Path  # noqa: PLC0415 - only the build writes files
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) not in (1, 2):
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    write(Path(args[1]) if len(args) == 2 else _bundled(), Path(args[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
