@@ -6,18 +6,19 @@ cached; each shortcut then calls the same-named :class:`Dataset` method.
 
 from __future__ import annotations
 
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from ._dataset import Dataset
-from ._query import DateLike, DateMode, Match
 from ._records import Entity, Record
-from ._vocab import EntityKind, Section, Topic
+
+if TYPE_CHECKING:  # the query modules load on the first query, not on the first lookup
+    from ._query import DateLike, DateMode, Match
+    from ._vocab import EntityKind, Section, Topic
 
 __all__ = ["between", "get", "lookup", "related", "search", "timeline", "where"]
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
-
 
 
 def _bundled() -> Dataset:

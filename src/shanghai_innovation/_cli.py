@@ -149,11 +149,11 @@ def _run(args: argparse.Namespace) -> int:
         print(findings_to_json(findings) if args.json else findings_to_text(findings))
         return exit_status(findings)
     if args.command == "show":
-        from ._convert import CONVERTER  # noqa: PLC0415
         from ._load import load  # noqa: PLC0415
+        from ._plain import unstructure  # noqa: PLC0415 - the converter's shapes, without cattrs
 
         record = load(args.data).lookup(args.id)
-        print(json.dumps(CONVERTER.unstructure(record), indent=2, ensure_ascii=False))
+        print(json.dumps(unstructure(record), indent=2, ensure_ascii=False))
         return 0
     _parser().print_help()
     return 2

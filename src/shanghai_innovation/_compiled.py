@@ -104,7 +104,7 @@ def decode(raw: bytes, digest: str) -> Dataset:
         msg = f"tables {sorted(tables)}, expected {sorted(TABLES)}"
         raise ValueError(msg)
     info = structurer(DatasetInfo)(document["dataset"])
-    records = {
+    records: dict[str, Any] = {
         name: list(map(structurer(_TYPES[name]), rows)) for name, rows in tables.items()
     }
     dataset = Dataset(info, **records)
@@ -125,7 +125,7 @@ def read(read_file: Callable[[str], bytes]) -> Dataset | None:
         raw = read_file(COMPILED_FILE)
         digest = toml_digest(lambda name: read_file(f"data/{name}"))
         return decode(raw, digest)
-    except Exception:  # noqa: BLE001 - anything amiss: the TOML path decides, and words it
+    except Exception:  # anything amiss: the TOML path decides, and words it
         return None
 
 

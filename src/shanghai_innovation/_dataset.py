@@ -114,6 +114,15 @@ class Dataset:
         return sum(len(records) for _, records in self.tables())
 
     @functools.cached_property
+    def _by_id(self) -> dict[str, Record]:
+        # All that get and lookup need, built on the first: a first lookup
+        # should not pay for the full index (dates, topics, names, mentions).
+        by_id: dict[str, Record] = {}
+        for record in self.records():
+            by_id.setdefault(record.id, record)
+        return by_id
+
+    @functools.cached_property
     def _index(self) -> Index:
         # Built once, on the first query; the dataset never changes. Imported
         # here so that loading the data does not pay for the query modules.
@@ -127,12 +136,12 @@ class Dataset:
     def get(self, id: str, default: T) -> Record | T: ...
     def get(self, id: str, default: object = None) -> object:
         """The record with this id, or ``default`` when there is none (O(1))."""
-        return self._index.by_id.get(id, default)
+        return self._by_id.get(id, default)
 
     def lookup(self, id: str) -> Record:
         """The record with this id; raises :class:`RecordNotFoundError` (a ``LookupError``)."""
         try:
-            return self._index.by_id[id]
+            return self._by_id[id]
         except KeyError:
             msg = f"no record with id {id!r}"
             raise RecordNotFoundError(msg) from None

@@ -7,7 +7,6 @@ the data file, the record id and the field.
 
 from __future__ import annotations
 
-import functools
 import threading
 import types
 import typing
@@ -18,6 +17,7 @@ import attrs
 
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._errors import DataError
+from ._plain import field_types
 from ._records import RECORD_TYPES, Erratum, Record, reference_fields
 
 if TYPE_CHECKING:
@@ -94,18 +94,13 @@ def _read_table(
     return records
 
 
-@functools.cache
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def _has_field(cls: type[Any], dotted: str) -> bool:
     """Whether a field path (``quantity`` or ``quantity.value``) exists on a record type."""
     current: Any = cls
     for name in dotted.split("."):
         if not attrs.has(current) or name not in attrs.fields_dict(current):
             return False
-        hint = _hints(current)[name]
+        hint = field_types(current)[name]
         args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
         union = typing.get_origin(hint) in (typing.Union, types.UnionType)
         current = args[0] if union and len(args) == 1 else hint

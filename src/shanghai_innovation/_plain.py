@@ -144,7 +144,7 @@ def field_types(cls: type) -> dict[str, Any]:
     """Each attrs field's type, its annotation evaluated in the class's module."""
     namespace = vars(sys.modules[cls.__module__])
     found: dict[str, Any] = {}
-    for field in attrs.fields(cls):  # type: ignore[misc] # every caller passes an attrs class
+    for field in attrs.fields(cls):
         tp = field.type
         if isinstance(tp, str):
             key = (cls.__module__, tp)
@@ -176,8 +176,22 @@ def structurer(tp: Any) -> Callable[[Any], Any]:
 
 def _make_structurer(tp: Any) -> Callable[[Any], Any]:
     hook = STRUCTURE_HOOKS.get(tp)
-    if hook is not None:
+    if hook is not None and tp in (str, int, bool):
         return lambda value: hook(value, tp)
+    if hook is not None:
+        # A value type: each distinct text is read and validated once, and the
+        # records share the (equal, immutable) value, as from_arrow does.
+        seen: dict[Any, Any] = {}
+
+        def value_of(value: Any) -> Any:
+            if not isinstance(value, str):
+                return hook(value, tp)
+            found = seen.get(value)
+            if found is None:
+                found = seen[value] = hook(value, tp)
+            return found
+
+        return value_of
     args = typing.get_args(tp)
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
@@ -205,7 +219,7 @@ def _attrs_structurer(cls: type) -> Callable[[Any], Any]:
     types_of = field_types(cls)
     fields = [
         (f.name, f.alias, structurer(types_of[f.name]))
-        for f in attrs.fields(cls)  # type: ignore[misc] # attrs.has(cls) was checked
+        for f in attrs.fields(cls)
         if f.init
     ]
     known = frozenset(name for name, _, _ in fields)
@@ -252,6 +266,6 @@ def _make_unstructurer(cls: type) -> Callable[[Any], Any]:
     if issubclass(cls, tuple | list):
         return _as_list
     if attrs.has(cls):
-        names = [f.name for f in attrs.fields(cls)]  # type: ignore[misc] # attrs.has(cls)
+        names = [f.name for f in attrs.fields(cls)]
         return lambda record: {name: unstructure(getattr(record, name)) for name in names}
     return _identity
