@@ -15,6 +15,7 @@ from typing import Any, ClassVar, cast
 
 import attrs
 
+from ._frozen import frozen
 from ._values import Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
@@ -174,7 +175,7 @@ class Record:
     id: str
 
 
-@attrs.frozen
+@frozen
 class Citation:
     """Where a reference figure was published."""
 
@@ -186,7 +187,7 @@ class Citation:
     published: PartialDate | None = _opt(PartialDate, "When it was published.")
 
 
-@attrs.frozen
+@frozen
 class Source(Record):
     """A source document; today, the one article."""
 
@@ -209,7 +210,7 @@ class Source(Record):
     note: str = field("How the date and outlet are known, in our words.", validator=_text)
 
 
-@attrs.frozen
+@frozen
 class Entity(Record):
     """A named thing the article mentions: an organisation, place, person, ..."""
 
@@ -239,7 +240,7 @@ class Entity(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Metric(Record):
     """A number the article states about a subject."""
 
@@ -272,7 +273,7 @@ class Metric(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Event(Record):
     """A dated happening of 2020 from the article's timeline."""
 
@@ -298,7 +299,7 @@ def _check_rank(instance: RankingPosition, attribute: attrs.Attribute[Any], valu
         raise ValueError(msg)
 
 
-@attrs.frozen
+@frozen
 class RankingPosition(Record):
     """A place held in a ranking, with the earlier place when stated."""
 
@@ -343,7 +344,7 @@ class RankingPosition(Record):
         return self.previous_rank - self.rank
 
 
-@attrs.frozen
+@frozen
 class Streak(Record):
     """An honour held for a run of consecutive years."""
 
@@ -372,7 +373,7 @@ class Streak(Record):
         return self.latest_year - self.length + 1
 
 
-@attrs.frozen
+@frozen
 class Pledge(Record):
     """A goal set with a time horizon."""
 
@@ -396,7 +397,7 @@ class Pledge(Record):
         return self.made.year + int(self.horizon.value)
 
 
-@attrs.frozen
+@frozen
 class First(Record):
     """An achievement claimed as the first of its kind."""
 
@@ -411,7 +412,7 @@ class First(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Quote(Record):
     """Words a named person is quoted as saying, verbatim.
 
@@ -434,7 +435,7 @@ class Quote(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Photo(Record):
     """A photo published with the article, by its caption and credit."""
 
@@ -449,7 +450,7 @@ class Photo(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Reference(Record):
     """A figure from outside the article, with its citation, for the audit."""
 
@@ -469,7 +470,7 @@ class Reference(Record):
     )
 
 
-@attrs.frozen
+@frozen
 class Erratum(Record):
     """Where the article is wrong, garbled or unverifiable, and why.
 
