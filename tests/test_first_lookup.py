@@ -18,11 +18,11 @@ TOML_PATH = ("cattrs", "tomllib", "importlib.resources", "pathlib", "shanghai_in
 
 
 def test_importing_the_loader_imports_nothing_of_the_toml_path() -> None:
-    """`_load`, `_bundled` and `_compiled` import no cattrs, tomllib, importlib.resources."""
+    """`_load`, `_bundled`, `_compiled` and `_cli` import no cattrs, tomllib, pathlib, ..."""
     code = (
         "import sys\n"
         "import shanghai_innovation._load, shanghai_innovation._bundled\n"
-        "import shanghai_innovation._compiled\n"
+        "import shanghai_innovation._compiled, shanghai_innovation._cli\n"
         f"print(sorted(m for m in {TOML_PATH!r} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -29,8 +29,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._errors import (
     DataError,
@@ -44,6 +43,9 @@ from ._errors import (
     ShanghaiInnovationError,
     UnsafeArchiveError,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -71,6 +73,14 @@ def _exit_code(exc: ShanghaiInnovationError) -> int:
     return 11  # pragma: no cover - the root class is last in the table
 
 
+def _path(text: str) -> Path:
+    # pathlib is imported only when a command takes a path: it would add a
+    # tenth to `show`, whose start-up is benchmarked (benchmarks/README.md).
+    from pathlib import Path  # noqa: PLC0415
+
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -83,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("export", help="write the open-data release into a folder")
-    p.add_argument("--output", "-o", required=True, type=Path, help="folder to create")
+    p.add_argument("--output", "-o", required=True, type=_path, help="folder to create")
     p.add_argument(
         "--format",
         choices=("parquet", "csv", "json", "all"),
@@ -91,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         help="which files to write (default: all, with datapackage.json and SHA256SUMS)",
     )
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
-    p.add_argument("--data", type=Path, help="export a data folder instead of the bundled data")
+    p.add_argument("--data", type=_path, help="export a data folder instead of the bundled data")
 
     p = sub.add_parser("verify", help="check a release folder, zip or URL is intact")
     p.add_argument("source", help="release folder, .zip file, or http(s)/file URL of a zip")
@@ -103,11 +113,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="audit the data against itself and the reference figures")
     p.add_argument("--json", action="store_true", help="print findings as a JSON list")
-    p.add_argument("--data", type=Path, help="audit a data folder instead of the bundled data")
+    p.add_argument("--data", type=_path, help="audit a data folder instead of the bundled data")
 
     p = sub.add_parser("show", help="print one record by id, as JSON")
     p.add_argument("id")
-    p.add_argument("--data", type=Path, help="read a data folder instead of the bundled data")
+    p.add_argument("--data", type=_path, help="read a data folder instead of the bundled data")
     return parser
 
 
