@@ -43,14 +43,15 @@ mark("loader modules")
 if path == "compiled":
     from shanghai_innovation import _compiled as c
     from shanghai_innovation._plain import structurer
+    from shanghai_innovation._strict_json import parse_json
 
-    mark("compiled-path modules (json, hashlib, _plain)")
+    mark("compiled-path modules (json, hashlib, _plain, _strict_json)")
     raw = c._package_file(c.COMPILED_FILE)
     files = {name: c._package_file(f"data/{name}") for name in c.data_files()}
     digest = c.toml_digest(files.__getitem__)
     mark("read files, digest")
-    document = json.loads(raw)
-    mark("parse (JSON)")
+    document = parse_json(raw.decode())
+    mark("parse (JSON, strictly)")
     info = structurer(d.DatasetInfo)(document["dataset"])
     types = {cls.table: cls for cls in shanghai_innovation._records.RECORD_TYPES}
     tables = {

@@ -16,6 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
+
+def _data_version() -> str:
+    """The bundled dataset's version (it moves apart from the package version)."""
+    import shanghai_innovation as si  # noqa: PLC0415
+
+    return si.load().info.version
+
+
 project = "shanghai_innovation"
 author = "The shanghai_innovation developers"
 copyright = "the shanghai_innovation developers; code MIT, data CC BY 4.0"
@@ -34,7 +42,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 # _generated holds included fragments, not standalone pages.
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store", "conftest.py"]
-templates_path: list[str] = []
+templates_path = ["_templates"]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
@@ -54,6 +62,12 @@ autodoc_typehints_description_target = "documented"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 
 html_theme = "furo"
-html_title = f"shanghai_innovation {release}"
-html_static_path: list[str] = []
+# The title alone fits the sidebar on one line; _templates/sidebar/brand.html
+# puts the package and dataset versions on a line below it.
+html_title = "shanghai_innovation"
+html_static_path = ["_static"]
+html_css_files = ["si.css"]
+# A page without an icon makes the browser ask for /favicon.ico, a 404 in its console.
+html_favicon = "_static/favicon.svg"
+html_context = {"si_data_version": _data_version()}
 html_show_sourcelink = False

@@ -18,6 +18,7 @@ The rules (also written at the top of data/sources.toml):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,14 @@ SUBHEADINGS = {
 END_OF_ARTICLE = "Special Reports"
 #: A photo credit line.
 CREDIT = re.compile(r"(?P<photographer>.+) / (?P<agency>SHINE)")
+#: Where a sentence ends: after . ! or ? (and a closing quotation mark), before
+#: a space and a capital letter or an opening quotation mark. "84.5" and
+#: "US$224" do not end one.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"]?(?=\s+[\u201c\"A-Z])")
+#: Typographic quotation marks and apostrophes, each made plain.
+QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'}
+)
 
 
 @dataclass(frozen=True)
@@ -78,3 +87,21 @@ def paragraphs(path: Path) -> Iterator[Paragraph]:
 def index(path: Path) -> dict[tuple[str, int], Paragraph]:
     """The paragraphs keyed by (section, number)."""
     return {(p.section, p.number): p for p in paragraphs(path)}
+
+
+def plain(text: str) -> str:
+    """Text as spans are compared: NFKC, curly quotes and apostrophes made straight.
+
+    Case and dashes are kept: a span must be the article's words, verbatim.
+    """
+    return unicodedata.normalize("NFKC", text).translate(QUOTES)
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph's sentences, in order (a caption or heading is one sentence)."""
+    found, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        found.append(text[start : match.end()].strip())
+        start = match.end()
+    found.append(text[start:].strip())
+    return [sentence for sentence in found if sentence]

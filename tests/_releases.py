@@ -7,7 +7,9 @@ import functools
 import hashlib
 import http.server
 import json
+import math
 import shutil
+import struct
 import tempfile
 import threading
 import zipfile
@@ -15,13 +17,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 import shanghai_innovation as si
-from shanghai_innovation._dataset import TABLES
+from shanghai_innovation._dataset import TABLES, DatasetInfo
+from shanghai_innovation._formats.json import content_fingerprint
+from shanghai_innovation._formats.metadata import jsonld_bytes
 from shanghai_innovation._load import read_directory
 from shanghai_innovation._release.export import export_release
 
 #: The dataset's package name, hence the JSON file's stem.
 NAME = "si-test"
+#: The datapackage.json keys of the schema version and the fingerprint.
+SCHEMA_KEY = "shanghai_innovation:schema_version"
+FINGERPRINT_KEY = "shanghai_innovation:fingerprint"
 
 INFO = f"""
 name = "{NAME}"
@@ -121,20 +130,25 @@ references = ["ref-one"]
 }
 
 
+def write_small_data(folder: Path) -> Path:
+    """Write the small dataset's data files (dataset.toml and one file a table) into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
+    for table in TABLES:
+        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
+    return folder
+
+
 @functools.cache
 def small_dataset() -> si.Dataset:
     """A small valid dataset, independent of the curated data."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-        for table in TABLES:
-            (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-        return read_directory(folder)
+        return read_directory(write_small_data(Path(tmp)))
 
 
 def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) -> list[str]:
     """Every file an export of the small dataset writes, sorted."""
-    names = ["SHA256SUMS", "datapackage.json"]
+    names = ["SHA256SUMS", "datapackage.json", "croissant.json", "claimreview.jsonld"]
     names += [f"{t}.{f}" for t in TABLES for f in ("parquet", "csv") if f in formats]
     if "json" in formats:
         names.append(f"{NAME}.json")
@@ -143,33 +157,11 @@ def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) ->
 
 def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) -> Path:
     """Export the small dataset into target (created)."""
-    export_release(small_dataset(), target, formats=formats)
+    export_release(target, dataset=small_dataset(), formats=formats)
     return target
 
 
-def reseal(folder: Path, *, resources: bool = True) -> None:
-    """Recompute every size and hash after tampering, so only the content is wrong.
-
-    With ``resources=False`` only SHA256SUMS is rewritten, keeping what
-    datapackage.json says about each file.
-    """
-    package_path = folder / "datapackage.json"
-    if resources and package_path.is_file():
-        try:
-            package = json.loads(package_path.read_bytes())
-        except ValueError:
-            package = None
-        if isinstance(package, dict):
-            for resource in package.get("resources", []):
-                path = folder / resource["path"]
-                if not path.is_file():
-                    continue
-                data = path.read_bytes()
-                key = "bytes" if "bytes" in resource else "shanghai_innovation:bytes"
-                resource[key] = len(data)
-                resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-            text = json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-            package_path.write_bytes(text.encode("utf-8"))
+def _sums(folder: Path) -> bytes:
     names = sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
@@ -178,7 +170,118 @@ def reseal(folder: Path, *, resources: bool = True) -> None:
     lines = "".join(
         f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in names
     )
-    (folder / "SHA256SUMS").write_text(lines, encoding="ascii")
+    return lines.encode("utf-8", "surrogateescape")
+
+
+def _resealed_package(folder: Path, package: dict[str, Any]) -> dict[str, Any]:
+    """Every resource's size and hash set to its file's, as an attacker would."""
+    for resource in package.get("resources", []):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            continue
+        path = folder / resource["path"]
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        key = "bytes" if "bytes" in resource else "shanghai_innovation:bytes"
+        resource[key] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return package
+
+
+def _reseal_croissant(folder: Path) -> None:
+    """Every file's sha256 and size in croissant.json set to its file's, as an attacker would.
+
+    Written back in the library's own JSON-LD form, so that only the
+    checksums change (left alone when it is missing or not a JSON object).
+    """
+    path = folder / "croissant.json"
+    if not path.is_file():
+        return
+    try:
+        document = json.loads(path.read_bytes())
+    except ValueError:
+        return
+    if not isinstance(document, dict) or not isinstance(document.get("distribution"), list):
+        return
+    for item in document["distribution"]:
+        if isinstance(item, dict) and isinstance(item.get("contentUrl"), str):
+            file = folder / item["contentUrl"]
+            if "sha256" in item and file.is_file():
+                data = file.read_bytes()
+                item["sha256"] = hashlib.sha256(data).hexdigest()
+                item["contentSize"] = f"{len(data)} B"
+    resealed = jsonld_bytes(document)
+    if resealed != path.read_bytes():
+        path.write_bytes(resealed)
+
+
+def _dump(package: Any) -> bytes:
+    return (json.dumps(package, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def hostile(
+    folder: Path,
+    files: dict[str, bytes | None] | None = None,
+    *,
+    package: Callable[[dict[str, Any]], Any] | None = None,
+    package_text: Callable[[str], str] | None = None,
+) -> Path:
+    """Make a release folder say what an attacker wants, then reseal it as they would.
+
+    The attacker controls every byte, checksums included, so a hostile
+    release is only ever refused for what it holds. In order:
+
+    1. ``files``: each name's new bytes (``None`` deletes the file);
+    2. ``package``: a function editing the parsed ``datapackage.json``;
+    3. every file's size and SHA-256 in ``croissant.json``, then every
+       resource's in ``datapackage.json``, is set to its file's (each skipped
+       when its document is not a JSON object);
+    4. ``package_text``: a function editing the manifest's text after that
+       (duplicate keys, escapes no JSON writer would produce);
+    5. ``SHA256SUMS`` is rewritten to list every other file with its SHA-256.
+
+    Returns the folder.
+    """
+    for name, data in (files or {}).items():
+        path = folder / name
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    _reseal_croissant(folder)
+    package_path = folder / "datapackage.json"
+    if package_path.is_file():
+        raw = package_path.read_bytes()
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            if package is not None:
+                package(parsed)
+            raw = _dump(_resealed_package(folder, parsed))
+        if package_text is not None:
+            raw = package_text(raw.decode("utf-8", "surrogatepass")).encode(
+                "utf-8", "surrogatepass"
+            )
+        package_path.write_bytes(raw)
+    (folder / "SHA256SUMS").write_bytes(_sums(folder))
+    return folder
+
+
+def reseal(folder: Path, *, resources: bool = True) -> None:
+    """Recompute every size and hash after tampering, so only the content is wrong.
+
+    With ``resources=False`` only SHA256SUMS is rewritten, keeping what
+    datapackage.json says about each file.
+    """
+    if resources:
+        hostile(folder)
+    else:
+        (folder / "SHA256SUMS").write_bytes(_sums(folder))
 
 
 def edit_package(
@@ -190,6 +293,90 @@ def edit_package(
     change(package)
     path.write_text(json.dumps(package, indent=2), encoding="utf-8")
     reseal(folder, resources=resources)
+
+
+def edit_json(path: Path, change: Callable[[Any], Any]) -> str:
+    """The text of a JSON file after ``change`` edits it, written as the library writes JSON."""
+    document = json.loads(path.read_bytes())
+    change(document)
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def fingerprint_of(package: dict[str, Any]) -> str:
+    """The fingerprint an attacker computes for the small dataset under a manifest's claims.
+
+    The records stay the small dataset's; the dataset info and the schema
+    version are what ``package`` (a parsed datapackage.json) says.
+    """
+    info = DatasetInfo(
+        name=package["name"],
+        title=package["title"],
+        version=package["version"],
+        description=package["description"],
+        license=package["licenses"][0]["name"],
+        license_url=package["licenses"][0]["path"],
+        attribution=package["shanghai_innovation:attribution"],
+    )
+    dataset = attrs.evolve(small_dataset(), info=info)
+    return content_fingerprint(dataset, package[SCHEMA_KEY])
+
+
+def keep_only(folder: Path, keep: Callable[[str], bool]) -> Path:
+    """Delete every data file ``keep`` refuses, and its resource, then reseal."""
+    gone = [
+        p.name
+        for p in folder.iterdir()
+        if p.name not in {"datapackage.json", "SHA256SUMS"} and not keep(p.name)
+    ]
+
+    def drop(package: dict[str, Any]) -> None:
+        package["resources"] = [r for r in package["resources"] if r["path"] not in gone]
+
+    return hostile(folder, dict.fromkeys(gone), package=drop)
+
+
+def json_only(folder: Path) -> Path:
+    """Leave only the JSON document (and the manifest and sums) in a release."""
+    return keep_only(folder, lambda name: name == f"{NAME}.json")
+
+
+def csv_only(folder: Path) -> Path:
+    """Leave only the CSV files (and the manifest and sums) in a release."""
+    return keep_only(folder, lambda name: name.endswith(".csv"))
+
+
+def parquet_with_rows(path: Path, rows: int) -> bytes:
+    """A Parquet file like ``path`` (same schema and metadata) repeating its first row."""
+    import pyarrow as pa  # noqa: PLC0415 - only the tests that build Parquet need it
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(path)
+    repeated = table.take(pa.array([0] * rows, pa.int64()))
+    sink = pa.BufferOutputStream()
+    pq.write_table(repeated, sink, compression="zstd")
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def zip_with_members(count: int, claimed: int | None = None) -> bytes:
+    """A zip whose central directory lists ``count`` members (all one empty file).
+
+    Built from bytes in a few milliseconds whatever the count. The end record
+    claims ``claimed`` members (default: ``count``, capped at 65535), which
+    zipfile ignores: it reads the whole central directory.
+    """
+    name = b"a"
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0)
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0, 0, 0,
+        0, 0, 0,
+    ) + name
+    directory = central * count
+    entries = min(count if claimed is None else claimed, 0xFFFF)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, len(directory), len(local) + 1, 0
+    )
+    return local + name + directory + end
 
 
 def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
@@ -206,6 +393,159 @@ def flip(path: Path, offset: int, mask: int = 0x01) -> None:
     data = bytearray(path.read_bytes())
     data[offset % len(data)] ^= mask
     path.write_bytes(bytes(data))
+
+
+# --- hostile inputs at scale, and measuring what reading them costs ------------------
+
+
+def parquet_rows_file(source: Path, target: Path, rows: int, *, group: int = 100_000) -> Path:
+    """A Parquet file like ``source`` repeating its first row ``rows`` times.
+
+    Written a row group at a time, so making a million rows takes little memory.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - only the tests that build Parquet need it
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(source)
+    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+        for start in range(0, rows, group):
+            count = min(group, rows - start)
+            writer.write_table(table.take(pa.array([0] * count, pa.int64())))
+    return target
+
+
+def parquet_text_bomb(source: Path, target: Path, rows: int, size: int) -> Path:
+    """A Parquet file like ``source`` whose rows each hold ``size`` characters of note text.
+
+    The text repeats, so zstd shrinks the pages to almost nothing while they
+    decompress to ``rows * size`` bytes.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(source).take(pa.array([0] * rows, pa.int64()))
+    notes = pa.array([f"{i:08d}" + "n" * size for i in range(rows)], pa.string())
+    index = table.schema.get_field_index("note")
+    table = table.set_column(index, table.schema.field(index), notes)
+    pq.write_table(table, target, compression="zstd", use_dictionary=False)
+    return target
+
+
+def write_repeated(target: Path, head: bytes, unit: bytes, count: int, tail: bytes) -> Path:
+    """A file of ``head``, ``unit`` repeated ``count`` times, then ``tail``, written in chunks."""
+    with target.open("wb") as handle:
+        handle.write(head)
+        block = unit * max(1, min(count, (1 << 20) // max(1, len(unit))))
+        left = count
+        while left > 0:
+            part = block if left * len(unit) >= len(block) else unit * left
+            handle.write(part)
+            left -= len(part) // len(unit)
+        handle.write(tail)
+    return target
+
+
+#: Run in a child: read a small release to warm up (every import done), then
+#: the hostile one; print the outcome, the CPU seconds, the resident memory
+#: before the read and the peak during it (kB). On Linux the peak is reset
+#: after the warm-up (/proc/self/clear_refs), so it is the read's own; elsewhere
+#: it is ru_maxrss, the peak of the whole run.
+_MEASURE = """
+import json, re, resource, sys
+import shanghai_innovation as si
+
+warm, target, function = sys.argv[1:4]
+try:
+    getattr(si, function)(warm)
+except si.ShanghaiInnovationError:  # other versions may refuse it: it warmed up all the same
+    pass
+
+def status(key):
+    with open("/proc/self/status") as handle:
+        return int(re.search(key + r":\\s+(\\d+) kB", handle.read())[1])
+
+def cpu():
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+try:
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+    before, peak = status("VmRSS"), lambda: status("VmHWM")
+except OSError:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = cpu()
+try:
+    getattr(si, function)(target)
+    outcome = "read"
+except si.ShanghaiInnovationError as exc:
+    outcome = type(exc).__name__ + ": " + str(exc)
+print(json.dumps({"outcome": outcome, "cpu": cpu() - started, "warm": before, "peak": peak()}))
+"""
+
+
+@attrs.frozen
+class Measured:
+    """What reading one hostile input cost a fresh interpreter."""
+
+    #: "read", or the library error's class and message.
+    outcome: str
+    #: CPU seconds (user and system) the read took.
+    seconds: float
+    #: MiB the resident memory rose to during the read, above where it stood before.
+    growth_mb: float
+    #: MiB of peak resident memory during the read.
+    peak_mb: float
+
+
+def measure(
+    warm: Path,
+    target: Path,
+    function: str = "verify",
+    *,
+    memory_limit: int | None = 4 << 30,
+    python_path: str | None = None,
+) -> Measured:
+    """Read ``target`` with ``si.<function>`` in a child process; its CPU time and peak memory.
+
+    The child's address space is capped at ``memory_limit`` bytes, so a
+    regression fails the test instead of exhausting the machine. The child
+    measures itself (its peak resident size, reset after the warm-up where
+    Linux allows, else ``ru_maxrss``), so other children of the test process
+    cannot blur the figure as ``RUSAGE_CHILDREN`` would.
+    """
+    import os  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    def limit() -> None:  # pragma: no cover - runs in the child
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    env = dict(os.environ)
+    if python_path is not None:
+        env["PYTHONPATH"] = python_path
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(warm), str(target), function],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        preexec_fn=limit,
+        env=env,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return Measured(f"crashed ({done.returncode}): {last}", math.nan, math.nan, math.nan)
+    report = json.loads(done.stdout)
+    return Measured(
+        report["outcome"],
+        report["cpu"],
+        (report["peak"] - report["warm"]) / 1024,
+        report["peak"] / 1024,
+    )
 
 
 # --- a local HTTP server --------------------------------------------------------------
@@ -259,6 +599,31 @@ class Server(http.server.ThreadingHTTPServer):
                     handler.send_header(key, value)
             handler.end_headers()
             handler.wfile.write(body)
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def status(self, path: str, code: int, reason: str) -> str:
+        """Answer path with a status line of the server's choosing; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(code, reason)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def short(self, path: str, body: bytes, declared: int) -> str:
+        """Announce ``declared`` bytes, send ``body`` (fewer), then hang up; returns the URL."""
+
+        def route(handler: _Handler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(declared))
+            handler.end_headers()
+            handler.wfile.write(body)
+            handler.wfile.flush()
+            handler.close_connection = True
 
         self.routes[path] = route
         return self.url(path)

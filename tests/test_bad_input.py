@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,24 +23,36 @@ from typing import Any
 import pytest
 
 import shanghai_innovation as si
-from shanghai_innovation import _cli
+from shanghai_innovation import _cli, _limits
 from shanghai_innovation._formats.csv import read_csv
+from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release import archive as _archive
 from shanghai_innovation._release import fetch as _fetch
 from shanghai_innovation._release.reader import load_release
-from shanghai_innovation._schema import table_spec
+from shanghai_innovation._schema import SCHEMA_VERSION, table_spec
 
 from ._releases import (
+    FINGERPRINT_KEY,
     NAME,
+    SCHEMA_KEY,
     Server,
     closed_port_url,
     copy_release,
+    csv_only,
+    edit_json,
     edit_package,
     export,
+    fingerprint_of,
     flip,
+    hostile,
+    json_only,
+    parquet_with_rows,
+    release_file_names,
     reseal,
     running_server,
+    small_dataset,
     zip_folder,
+    zip_with_members,
 )
 
 #: Exit codes documented in _cli's table.
@@ -69,7 +82,7 @@ def server() -> Iterator[Server]:
 def quick_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shrink the default timeout (0.5 s, so a 2 s deadline) and size cap (100 kB)."""
     monkeypatch.setattr(_fetch, "DEFAULT_TIMEOUT", 0.5)
-    monkeypatch.setattr(_archive, "DEFAULT_MAX_BYTES", 100_000)
+    monkeypatch.setattr(_limits, "DEFAULT_MAX_BYTES", 100_000)
 
 
 def check_error(
@@ -274,7 +287,9 @@ def test_bad_csv(
     (release / f"{NAME}.json").unlink()
     edit_package(
         release,
-        lambda p: p.update(resources=[r for r in p["resources"] if r["path"].endswith(".csv")]),
+        lambda p: p.update(
+            resources=[r for r in p["resources"] if r["format"] in ("csv", "jsonld")]
+        ),
     )
     check_cli(capsys, release, RELEASE, "metrics.csv", why)
 
@@ -309,14 +324,14 @@ def test_unreadable_file_is_named(
     release: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """A file that cannot be read is named in the message, not just its release folder."""
-    read_bytes = Path.read_bytes
+    open_file = Path.open
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == name:
             raise PermissionError(13, "Permission denied")
-        return read_bytes(self)
+        return open_file(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(si.ShanghaiInnovationError) as exc_info:
         si.verify(release)
     check_error(exc_info, si.ReleaseError, ValueError, f"release/{name}", "Permission denied")
@@ -328,7 +343,9 @@ def test_unreadable_file_is_named(
 def test_schema_version_from_the_future(release: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A release written with schema 2.x is refused, saying which version this library reads."""
     edit_package(release, lambda p: p.update({"shanghai_innovation:schema_version": "2.0.0"}))
-    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "2.0.0", "1.0.0")
+    message = check_error(
+        _load_fails(release), si.ReleaseError, ValueError, "2.0.0", f"({SCHEMA_VERSION})"
+    )
     assert "newer" in message
     check_cli(capsys, release, RELEASE, "schema version 2.0.0 is newer")
 
@@ -363,7 +380,7 @@ def _zip_with(tmp_path: Path, release: Path, extra: Callable[[zipfile.ZipFile], 
         ("/etc/escape.txt", "absolute path"),
         ("C:/escape.txt", "drive letter"),
         ("docs\\escape.txt", "backslash"),
-        ("bell\x07.txt", "control character"),
+        ("bell\x07.txt", "U+0007"),
         ("METRICS.CSV", "duplicate"),
     ],
     ids=["dotdot", "nested-dotdot", "absolute", "drive", "backslash", "control", "case-twin"],
@@ -646,3 +663,440 @@ def test_no_traceback_from_the_real_command(release: Path) -> None:
     assert (INTEGRITY, "") == (done.returncode, done.stdout)
     assert 1 == len(done.stderr.splitlines()), done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- hostile releases: the attacker writes every byte, checksums included -------------
+
+
+def _pristine_bytes(pristine: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in pristine.iterdir()}
+
+
+def test_parquet_with_too_many_rows_is_refused_before_decoding(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resealed Parquet file holding more rows than the cap is refused from its metadata."""
+    monkeypatch.setattr(_limits, "MAX_ROWS", 50)
+    hostile(release, {"sources.parquet": parquet_with_rows(release / "sources.parquet", 51)})
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "sources.parquet", "51 rows")
+
+
+def test_zip_central_directory_over_the_member_cap_is_refused_unread(tmp_path: Path) -> None:
+    """A zip listing more members than the cap is refused from its end record, unparsed."""
+    archive = tmp_path / "many.zip"
+    archive.write_bytes(zip_with_members(_limits.MAX_MEMBERS + 1))
+    exc_info = _load_fails(archive)
+    check_error(exc_info, si.UnsafeArchiveError, ValueError, "many.zip", "members")
+
+
+def test_zip_whose_end_record_understates_its_members_is_refused(tmp_path: Path) -> None:
+    """The central directory's size, not the count it claims, bounds what is read."""
+    archive = tmp_path / "liar.zip"
+    archive.write_bytes(zip_with_members(30_000, claimed=1))
+    check_error(_load_fails(archive), si.UnsafeArchiveError, ValueError, "central directory")
+
+
+def test_local_zip_over_the_size_cap_is_refused_unopened(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local zip file larger than max_bytes is refused by its size, as a download would be."""
+    archive = zip_folder(release, tmp_path / "r.zip")
+    size = archive.stat().st_size
+    exc_info = _load_fails(archive, max_bytes=size - 1)
+    check_error(exc_info, si.UnsafeArchiveError, ValueError, "r.zip", f"{size} bytes")
+
+
+@pytest.mark.parametrize(
+    ("name", "only"),
+    [
+        (f"{NAME}.json", json_only),
+        ("metrics.csv", csv_only),
+        ("datapackage.json", json_only),
+        ("SHA256SUMS", json_only),
+    ],
+)
+def test_file_over_the_per_file_cap_is_refused_before_parsing(
+    release: Path, monkeypatch: pytest.MonkeyPatch, name: str, only: Callable[[Path], Path]
+) -> None:
+    """Any one file larger than the per-file cap is refused before it is read whole."""
+    only(release)
+    cap = max(p.stat().st_size for p in release.iterdir()) + 100
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", cap)
+    padding = " " * cap
+    path = release / name
+    if name == "datapackage.json":
+        hostile(release, package_text=lambda text: text + padding)
+    else:
+        path.write_bytes(path.read_bytes() + padding.encode())
+        if name != "SHA256SUMS":
+            hostile(release)
+    exc_info = _load_fails(release)
+    check_error(exc_info, si.ReleaseError, ValueError, name, f"cap of {cap} bytes")
+
+
+def test_json_with_more_values_than_the_cap_is_refused_before_parsing(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON document holding more values than the cap is refused before json.loads runs."""
+    monkeypatch.setattr(_limits, "MAX_VALUES", 1000)
+    json_only(release)
+    hostile(release, {f"{NAME}.json": b"[" + b"{}," * 2000 + b"{}]"})
+    check_error(
+        _load_fails(release), si.ReleaseError, ValueError, f"{NAME}.json", "cap of 1000 values"
+    )
+
+
+def test_csv_with_more_rows_than_the_cap_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV table longer than the row cap is refused at the first row beyond it."""
+    monkeypatch.setattr(_limits, "MAX_ROWS", 2)
+    csv_only(release)
+    path = release / "metrics.csv"
+    header, first, *_ = path.read_bytes().split(b"\r\n")
+    hostile(release, {"metrics.csv": b"\r\n".join([header, first, first, first, b""])})
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "metrics.csv", "row 3")
+
+
+def test_a_huge_value_gives_a_short_one_line_message(release: Path) -> None:
+    """A 2 MB hostile value is quoted in a message of at most MAX_MESSAGE characters."""
+    hostile(release, package=lambda p: p.update(version="9" * 2_000_000 + "\n\x1b[2J"))
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json")
+    assert len(message) <= _limits.MAX_MESSAGE, len(message)
+    assert "\x1b" not in message
+
+
+def test_verify_of_another_schema_version_says_what_was_not_compared(release: Path) -> None:
+    """A release of another minor schema version decodes; verify never calls it plainly intact."""
+    document = edit_json(release / f"{NAME}.json", lambda d: d.update(schema_version="1.999.0"))
+    hostile(
+        release,
+        {f"{NAME}.json": document.encode()},
+        package=lambda p: p.update({SCHEMA_KEY: "1.999.0"}),
+    )
+    with pytest.raises(si.IntegrityError, match="fingerprint"):
+        si.verify(release)  # the fingerprint covers the schema version
+    hostile(release, package=lambda p: p.update({FINGERPRINT_KEY: fingerprint_of(p)}))
+    report = si.verify(release)
+    assert (False, len(release_file_names())) == (report.complete, len(report.not_compared))
+    assert "intact." not in str(report)
+    assert "1.999.0" in str(report)
+    assert report.fingerprint != content_fingerprint(small_dataset())
+
+
+def test_swapped_licence_changes_the_fingerprint_and_fails_verify(
+    release: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A licence swapped in datapackage.json is caught: the fingerprint covers the licence."""
+
+    def swap(package: dict[str, Any]) -> None:
+        package["licenses"] = [{"name": "LicenseRef-Proprietary", "path": "https://evil.example/"}]
+
+    hostile(release, package=swap)
+    check_error(_load_fails(release), si.IntegrityError, ValueError, "fingerprint")
+    check_cli(capsys, release, INTEGRITY, "license")
+
+
+def test_swapped_licence_with_a_fresh_fingerprint_is_not_the_genuine_one(release: Path) -> None:
+    """Resealing the fingerprint too gives another fingerprint than the genuine release's."""
+
+    def swap(package: dict[str, Any]) -> None:
+        package["licenses"][0]["name"] = "LicenseRef-Proprietary"
+        package[FINGERPRINT_KEY] = fingerprint_of(package)
+
+    hostile(release, package=swap)
+    with pytest.raises(si.IntegrityError, match=r"(?i)parquet|json|differs|not the"):
+        si.verify(release)
+
+
+def test_extra_listed_file_is_not_intact(release: Path) -> None:
+    """A file the release lists but this library never writes fails verify, checksums or not."""
+
+    def add(package: dict[str, Any]) -> None:
+        package["resources"].append(
+            {"name": "notes", "path": "notes.txt", "format": "txt", "bytes": 0, "hash": ""}
+        )
+
+    hostile(release, {"notes.txt": b"hello"}, package=add)
+    with pytest.raises(si.IntegrityError, match=r"notes\.txt"):
+        si.verify(release)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n  "licenses": [{"name": "LicenseRef-Proprietary", "path": "x"}],',
+        '{\n  "shanghai_innovation:fingerprint": "sha256:00",',
+    ],
+    ids=["licenses", "fingerprint"],
+)
+def test_duplicate_keys_in_datapackage_are_refused(
+    release: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A key given twice in datapackage.json is refused: readers disagree on which counts."""
+    hostile(release, package_text=lambda t: t.replace("{", text, 1))
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json", "twice")
+    check_cli(capsys, release, RELEASE, "datapackage.json", "twice")
+
+
+def test_duplicate_keys_in_the_json_document_are_refused(release: Path) -> None:
+    """A key given twice in the JSON document is refused too."""
+    json_only(release)
+    path = release / f"{NAME}.json"
+    text = path.read_text(encoding="utf-8").replace('"id": "src"', '"id": "src", "id": "src"', 1)
+    hostile(release, {path.name: text.encode()})
+    check_error(_load_fails(release), si.ReleaseError, ValueError, path.name, "'id' given twice")
+
+
+@pytest.mark.parametrize("cell", ["\u0661\u0666\u0660\u0660\u0660.\u0660", "16_000.0", "1.6e4"])
+def test_csv_number_outside_the_format_grammar_is_refused(release: Path, cell: str) -> None:
+    """A number cell float() would take but the CSV format does not write is refused."""
+    path = release / "metrics.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",16000.0," in text
+    path.write_text(text.replace(",16000.0,", f",{cell},", 1), encoding="utf-8")
+    with pytest.raises(si.ReleaseError) as exc_info:
+        read_csv(table_spec("metrics"), path, "metrics.csv")
+    check_error(exc_info, si.ReleaseError, ValueError, "metrics.csv", "row 1", "quantity_value")
+
+
+def test_csv_whole_number_in_other_digits_is_refused(release: Path) -> None:
+    """A whole-number cell in non-ASCII digits is refused (int() would read it)."""
+    path = release / "rankings.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",2020,", ",2\u0660\u0662\u0660,", 1), encoding="utf-8")
+    with pytest.raises(si.ReleaseError) as exc_info:
+        read_csv(table_spec("rankings"), path, "rankings.csv")
+    check_error(exc_info, si.ReleaseError, ValueError, "rankings.csv", "edition")
+
+
+@pytest.mark.parametrize("command", ["verify", "load", "diff"])
+def test_lone_surrogate_in_the_json_document_is_refused(
+    release: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A lone surrogate escape in a JSON text field is refused, never a UnicodeEncodeError."""
+    json_only(release)
+    path = release / f"{NAME}.json"
+    text = path.read_text(encoding="utf-8").replace('"An author"', '"An \\ud800 author"', 1)
+    hostile(release, {path.name: text.encode()})
+    if command == "load":
+        check_error(_load_fails(release), si.ReleaseError, ValueError, path.name, "surrogate")
+        return
+    args = ["verify", str(release)] if command == "verify" else ["diff", str(release), str(release)]
+    code = _cli.main(args)
+    out, err = capsys.readouterr()
+    assert (RELEASE, "", 1) == (code, out, len(err.splitlines())), err
+    assert "surrogate" in err
+
+
+def test_lone_surrogate_in_a_csv_list_cell_is_refused(release: Path) -> None:
+    """A lone surrogate escape inside a CSV list cell (JSON text) is refused too."""
+    path = release / "entities.csv"
+    text = path.read_text(encoding="utf-8").replace('"[""Town"",', '"[""T\\ud800"",', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(si.ReleaseError) as exc_info:
+        read_csv(table_spec("entities"), path, "entities.csv")
+    check_error(exc_info, si.ReleaseError, ValueError, "entities.csv", "surrogate")
+
+
+def test_release_in_a_folder_whose_name_is_not_utf8(pristine: Path, tmp_path: Path) -> None:
+    """A valid release under a path holding a non-UTF-8 byte verifies like any other."""
+    if sys.platform != "linux":  # pragma: no cover - byte paths are a POSIX matter
+        pytest.skip("needs a POSIX file system that takes any bytes in names")
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    copy_release(pristine, folder)
+    assert small_dataset() == load_release(folder)
+    assert si.verify(folder).complete
+
+
+@pytest.mark.parametrize("where", ["csv", "json"])
+def test_formula_text_in_a_release_is_refused(release: Path, where: str) -> None:
+    """Text a spreadsheet would run as a formula is refused when a release is read."""
+    formula = '=HYPERLINK("https://evil.example","8")'
+    if where == "json":
+        json_only(release)
+        path = release / f"{NAME}.json"
+        text = edit_json(path, lambda doc: doc["tables"]["errata"][0].update(stated=formula))
+    else:
+        csv_only(release)
+        path = release / "errata.csv"
+        cell = '"' + formula.replace('"', '""') + '"'
+        text = path.read_text(encoding="utf-8").replace(",8,", f",{cell},", 1)
+    hostile(release, {path.name: text.encode()})
+    check_error(_load_fails(release), si.ReleaseError, ValueError, path.name, "stated", "formula")
+
+
+@pytest.mark.parametrize(
+    "member",
+    ["c1\x85.txt", "del\x7f.txt", "line\u2028.txt", "rlo\u202etxt.exe", "zero\u200b.txt"],
+    ids=["c1", "del", "line-separator", "bidi-override", "zero-width"],
+)
+def test_zip_member_name_with_invisible_characters_is_refused(
+    release: Path, tmp_path: Path, member: str
+) -> None:
+    """A member name holding a control, format or separator character is refused."""
+    archive = _zip_with(tmp_path, release, lambda z: z.writestr(member, b"boo"))
+    message = check_error(
+        _load_fails(archive), si.UnsafeArchiveError, ValueError, "evil.zip", "character"
+    )
+    assert member not in message
+
+
+@pytest.mark.parametrize("name", ["rlo\u202etxt.csv", "c1\x85.csv"])
+def test_listed_name_with_invisible_characters_is_refused(release: Path, name: str) -> None:
+    """A name in SHA256SUMS or datapackage.json holding such a character is refused too."""
+    hostile(release, {name: b"x"})
+    check_error(_load_fails(release), si.UnsafeArchiveError, ValueError, "character")
+
+
+def test_zip_members_equal_under_nfc_are_duplicates(release: Path, tmp_path: Path) -> None:
+    """Two member names that are one name in NFC (composed and decomposed) are refused."""
+
+    def add(archive: zipfile.ZipFile) -> None:
+        archive.writestr("caf\u00e9.txt", b"one")
+        archive.writestr("cafe\u0301.txt", b"two")
+
+    archive = _zip_with(tmp_path, release, add)
+    check_error(_load_fails(archive), si.UnsafeArchiveError, ValueError, "duplicate")
+
+
+def test_zip_members_differing_only_by_sharp_s_are_not_duplicates(tmp_path: Path) -> None:
+    """'straße.txt' and 'strasse.txt' are two names, not one (casefold would merge them)."""
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("stra\u00dfe.txt", b"one")
+        z.writestr("strasse.txt", b"two")
+    target = tmp_path / "out"
+    target.mkdir()
+    root = _archive.extract_zip(archive, target)
+    assert ["strasse.txt", "stra\u00dfe.txt"] == sorted(p.name for p in root.iterdir())
+
+
+# --- downloads, hostile servers --------------------------------------------------------
+
+
+def test_reason_phrase_with_escapes_is_printed_escaped(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reason phrase holding terminal escapes and a NEL prints as one escaped line."""
+    reason = "Forbidden\x1b[2J\x1b[31m\x85shanghai-innovation: error: ok"
+    url = server.status("/evil.zip", 403, reason)
+    code = _cli.main(["verify", url])
+    out, err = capsys.readouterr()
+    assert (DOWNLOAD, "", 1) == (code, out, len(err.splitlines())), err
+    assert [] == [c for c in "\x1b\x85" if c in err]
+    assert "\\x1b[2J" in err
+
+
+def test_redirect_loop_is_one_line(server: Server, tmp_path: Path) -> None:
+    """A redirect loop is one line naming the URL, not urllib's three-line message."""
+    url = server.redirect("/loop.zip", "/loop.zip")
+    message = check_error(
+        _load_fails(url, cache_dir=tmp_path), si.DownloadError, OSError, url, "redirect"
+    )
+    assert "\\n" not in message
+
+
+def test_https_redirect_to_http_is_refused() -> None:
+    """A redirect from https to plain http (a downgrade) is refused."""
+    request = urllib.request.Request("https://example.org/release.zip")
+    with pytest.raises(si.DownloadError, match=r"https to http") as exc_info:
+        _fetch._RedirectHandler()._check(request, "http://example.org/release.zip")
+    check_error(exc_info, si.DownloadError, OSError, "http://example.org/release.zip")
+
+
+def test_failure_after_a_redirect_names_the_final_url(server: Server, tmp_path: Path) -> None:
+    """An error after a redirect names where the download ended up, not only the URL asked for."""
+    url = server.redirect("/moved.zip", "/gone.zip")
+    exc_info = _load_fails(url, cache_dir=tmp_path)
+    check_error(exc_info, si.DownloadError, OSError, url, server.url("/gone.zip"), "404")
+
+
+def test_body_shorter_than_its_content_length_is_a_download_error(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A body cut short of its Content-Length is a failed download (exit 7), not a bad zip."""
+    url = server.short("/short.zip", b"PK" + b"x" * 998, declared=5000)
+    exc_info = _load_fails(url, cache_dir=tmp_path)
+    check_error(exc_info, si.DownloadError, OSError, url, "1000 of 5000 bytes")
+    check_cli(capsys, url, DOWNLOAD, "1000 of 5000 bytes")
+
+
+def test_content_length_that_is_not_a_number_is_a_download_error(
+    server: Server, tmp_path: Path
+) -> None:
+    """A Content-Length of '\u00b2' is refused in the library's words, not int()'s."""
+    url = server.serve("/odd.zip", b"x" * 10, headers={"Content-Length": "\u00b2"})
+    message = check_error(
+        _load_fails(url, cache_dir=tmp_path), si.DownloadError, OSError, url, "Content-Length"
+    )
+    assert "invalid literal" not in message
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ({"use_dictionary": True}, "a dictionary page in a text column that is not an enum"),
+        (
+            {"use_dictionary": False, "column_encoding": {"note": "DELTA_BYTE_ARRAY"}},
+            "column note: text in encoding 7",
+        ),
+        (
+            {"use_dictionary": False, "column_encoding": {"note": "DELTA_LENGTH_BYTE_ARRAY"}},
+            "column note: text in encoding 6",
+        ),
+    ],
+    ids=["dictionary", "delta-byte-array", "delta-length-byte-array"],
+)
+def test_parquet_text_in_an_encoding_that_can_expand_is_refused_unread(
+    release: Path, tmp_path: Path, options: dict[str, Any], why: str
+) -> None:
+    """Text columns may not use the encodings whose decoded text can dwarf their pages."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(release / "sources.parquet")
+    pq.write_table(table, tmp_path / "sources.parquet", compression="zstd", **options)
+    hostile(release, {"sources.parquet": (tmp_path / "sources.parquet").read_bytes()})
+    check_error(
+        _load_fails(release), si.ReleaseError, ValueError, "sources.parquet: refused unread", why
+    )
+
+
+def test_parquet_written_plainly_by_another_writer_setting_is_read(
+    release: Path, tmp_path: Path
+) -> None:
+    """A Parquet file with the same records in other allowed settings (v2 pages, snappy) reads."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    for spec in ("sources", "metrics"):
+        table = pq.read_table(release / f"{spec}.parquet")
+        enums = [f.name for f in table.schema if str(f.type).startswith("dictionary")]
+        pq.write_table(
+            table,
+            tmp_path / f"{spec}.parquet",
+            compression="snappy",
+            use_dictionary=enums,
+            data_page_version="2.0",
+            data_page_size=64,
+        )
+        (release / f"{spec}.parquet").write_bytes((tmp_path / f"{spec}.parquet").read_bytes())
+    hostile(release)
+    assert small_dataset() == load_release(release)
+
+
+def test_json_number_that_overflows_a_float_is_refused(release: Path) -> None:
+    """A number such as 1e999 (which json.loads turns into infinity) is refused."""
+    huge = '"bytes": 1e999, "x": '
+    hostile(release, package_text=lambda text: text.replace('"bytes": ', huge, 1))
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json", "too large")
+
+
+@pytest.mark.parametrize("only", [csv_only, json_only, lambda release: release])
+def test_release_over_the_record_cap_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch, only: Callable[[Path], Path]
+) -> None:
+    """A release whose tables together hold more records than the cap is refused, in any format."""
+    only(release)
+    monkeypatch.setattr(_limits, "MAX_RECORDS", 5)
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "over the cap of")
+    assert "5" in message

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import shanghai_innovation as si
-from shanghai_innovation import _compiled, _load
+from shanghai_innovation import _compiled, _limits, _load
 from shanghai_innovation._compiled import COMPILED_FILE, data_files, decode, encode, toml_digest
 from shanghai_innovation._load import read_directory
 
@@ -51,7 +51,7 @@ def rewrite(package: Path, change: Callable[[dict[str, object]], None]) -> None:
     path = package / COMPILED_FILE
     document = json.loads(path.read_bytes())
     change(document)
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(document), encoding="utf-8")  # ASCII: \u escapes for the rest
 
 
 def metric(document: dict[str, object], id: str) -> dict[str, object]:
@@ -233,3 +233,83 @@ def test_the_bundled_read_finds_the_package_data() -> None:
         assert _compiled.read_bundled() in (None, si.load())
     else:
         assert None is _compiled.read_bundled()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("=1+1", id="formula"),
+        pytest.param("R&D\u202espending", id="bidirectional"),
+        pytest.param("R&D \udc00", id="lone-surrogate"),
+        pytest.param(" R&D spending", id="surrounding-space"),
+    ],
+)
+def test_text_the_toml_path_refuses_is_refused(package: Path, text: str) -> None:
+    """The text validator (issue 10) runs on the fast path too: None."""
+    rewrite(package, lambda d: metric(d, "rd-spending-2019").update(measure=text))
+    assert _compiled.read(reader(package)) is None
+
+
+def test_a_key_given_twice_is_refused(package: Path) -> None:
+    """The file is parsed strictly: a key twice in one object (TOML refuses it) gives None."""
+    path = package / COMPILED_FILE
+    text = path.read_text(encoding="utf-8")
+    once = '"id":"rd-spending-2019"'
+    assert 1 == text.count(once)
+    path.write_text(text.replace(once, f"{once},{once}"), encoding="utf-8")
+    assert _compiled.read(reader(package)) is None
+
+
+def largest_table(dataset: si.Dataset) -> int:
+    """How many records the largest table holds."""
+    return max(len(records) for _, records in dataset.tables())
+
+
+@pytest.mark.parametrize(
+    ("cap", "room"),
+    [
+        pytest.param("MAX_ROWS", largest_table, id="rows"),
+        pytest.param("MAX_RECORDS", len, id="records"),
+    ],
+)
+def test_the_record_caps_hold_on_both_paths(
+    package: Path,
+    toml_dataset: si.Dataset,
+    monkeypatch: pytest.MonkeyPatch,
+    cap: str,
+    room: Callable[[si.Dataset], int],
+) -> None:
+    """At the bundled data's size both paths load it; one under, both refuse it."""
+    monkeypatch.setattr(_limits, cap, room(toml_dataset))
+    assert toml_dataset == _compiled.read(reader(package))
+    monkeypatch.setattr(_limits, cap, room(toml_dataset) - 1)
+    assert None is _compiled.read(reader(package))
+    with pytest.raises(si.DataError, match="over the cap of"):
+        read_directory(package / "data")
+
+
+def test_the_byte_cap_holds_for_the_compiled_file(
+    package: Path, toml_dataset: si.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled file is held to the per-file byte cap: at its size used, a byte under not."""
+    size = (package / COMPILED_FILE).stat().st_size
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", size)
+    assert toml_dataset == _compiled.read(reader(package))
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", size - 1)
+    assert None is _compiled.read(reader(package))
+
+
+def test_the_byte_cap_holds_for_the_data_files(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file over the byte cap is never vouched for, however small the compiled file."""
+    metrics = package / "data" / "metrics.toml"
+    padding = b"#" * (2 * (package / COMPILED_FILE).stat().st_size) + b"\n"
+    metrics.write_bytes(metrics.read_bytes() + padding)
+    _compiled.write(package / "data", package / COMPILED_FILE)
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", metrics.stat().st_size)
+    assert _compiled.read(reader(package)) is not None
+    monkeypatch.setattr(_limits, "MAX_FILE_BYTES", metrics.stat().st_size - 1)
+    assert None is _compiled.read(reader(package))
+    with pytest.raises(si.DataError, match=r"metrics\.toml: larger than the cap"):
+        read_directory(package / "data")

@@ -31,7 +31,7 @@ def dataset() -> si.Dataset:
 def release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh export of the bundled dataset."""
     out = tmp_path_factory.mktemp("dp") / "release"
-    export_release(dataset, out)
+    export_release(out, dataset=dataset)
     return out
 
 
@@ -183,12 +183,14 @@ def test_foreign_keys_follow_scalar_references(package: dict[str, Any]) -> None:
 
 
 def test_json_only_export_lists_only_the_json(dataset: si.Dataset) -> None:
-    """With only JSON chosen, the manifest lists one JSON resource."""
+    """With only JSON chosen, the manifest lists the JSON document, then the descriptors."""
     files = release_files(dataset, ("json",))
     package = json.loads(files["datapackage.json"])
-    assert [(f"{dataset.info.name}.json", "json")] == [
-        (r["path"], r["type"]) for r in package["resources"]
-    ]
+    assert [
+        (f"{dataset.info.name}.json", "json"),
+        ("claimreview.jsonld", "jsonld"),
+        ("croissant.json", "jsonld"),
+    ] == [(r["path"], r["format"]) for r in package["resources"]]
 
 
 def test_unknown_file_is_refused(dataset: si.Dataset) -> None:

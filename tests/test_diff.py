@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
 import pytest
 
 import shanghai_innovation as si
-from shanghai_innovation import _cli
+from shanghai_innovation import _cli, _limits
 from shanghai_innovation._release.diff import Change, FieldChange, diff_datasets, diff_releases
 from shanghai_innovation._release.export import export_release
+
+from ._releases import copy_release, reseal, zip_folder
 
 PLANT = "Planted: "
 
@@ -96,7 +102,7 @@ def test_text_lists_each_change(dataset: si.Dataset, planted: Path) -> None:
 
 
 def test_json_has_every_table_and_is_stable(dataset: si.Dataset, planted: Path) -> None:
-    """The JSON form lists every table, and the same diff prints the same bytes."""
+    """The JSON form lists every table, and two separate processes print the same bytes."""
     new = si.load(planted)
     document = json.loads(diff_datasets(dataset, new).to_json())
     first = dataset.metrics[0]
@@ -107,14 +113,39 @@ def test_json_has_every_table_and_is_stable(dataset: si.Dataset, planted: Path) 
             "fields": [{"field": "measure", "old": first.measure, "new": PLANT + first.measure}],
         }
     ] == document["tables"]["metrics"]["changed"]
-    assert diff_datasets(dataset, new).to_json() == diff_datasets(dataset, new).to_json()
+    assert [_diff_json_in_a_new_process(planted, seed) for seed in ("1", "2")] == [
+        diff_datasets(dataset, new).to_json()
+    ] * 2
+
+
+def _diff_json_in_a_new_process(planted: Path, hash_seed: str) -> str:
+    """The JSON diff of the bundled data against the planted copy, from a fresh interpreter.
+
+    Each interpreter gets its own string-hash seed, so an order that depended
+    on set or dict hashing would differ between them.
+    """
+    code = (
+        "import sys, shanghai_innovation as si\n"
+        "from shanghai_innovation._release.diff import diff_datasets\n"
+        "sys.stdout.write(diff_datasets(si.load(), si.load(sys.argv[1])).to_json())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(planted)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout
 
 
 def test_diff_of_two_releases(dataset: si.Dataset, planted: Path, tmp_path: Path) -> None:
     """diff_releases loads both release folders and reports the planted change."""
-    pytest.importorskip("shanghai_innovation._release.reader")
-    export_release(dataset, tmp_path / "old")
-    export_release(si.load(planted), tmp_path / "new")
+    export_release(tmp_path / "old", dataset=dataset)
+    export_release(tmp_path / "new", dataset=si.load(planted))
     diff = diff_releases(tmp_path / "old", tmp_path / "new")
     assert [dataset.metrics[0].id] == [c.id for c in diff.table("metrics").changed]
 
@@ -123,10 +154,136 @@ def test_cli_diff_json(
     dataset: si.Dataset, planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`shanghai-innovation diff OLD NEW --json` prints the diff as JSON and exits 0."""
-    pytest.importorskip("shanghai_innovation._release.reader")
-    export_release(dataset, tmp_path / "old")
-    export_release(si.load(planted), tmp_path / "new")
+    export_release(tmp_path / "old", dataset=dataset)
+    export_release(tmp_path / "new", dataset=si.load(planted))
     code = _cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--json"])
     document = json.loads(capsys.readouterr().out)
     changed = [c["id"] for c in document["tables"]["metrics"]["changed"]]
     assert (0, [dataset.metrics[0].id]) == (code, changed)
+
+
+def _description_edit(release: Path) -> tuple[str, str]:
+    """Change the description of the metrics measure field in croissant.json; reseal."""
+    path = release / "croissant.json"
+    document = json.loads(path.read_bytes())
+    metrics = next(r for r in document["recordSet"] if r["@id"] == "metrics")
+    field = next(f for f in metrics["field"] if f["name"] == "measure")
+    old, field["description"] = field["description"], "What is measured (edited)."
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    reseal(release)
+    return old, field["description"]
+
+
+@pytest.fixture(scope="module")
+def old_release(dataset: si.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export of the bundled data, shared read-only by the metadata tests."""
+    # Keywords only: the same call under the old and the new export_release signature.
+    folder = tmp_path_factory.mktemp("old") / "release"
+    return export_release(output=folder, dataset=dataset).output
+
+
+def test_descriptor_content_change_is_metadata(
+    dataset: si.Dataset, old_release: Path, tmp_path: Path
+) -> None:
+    """An edited descriptor value is one metadata change, by file and path; no record change."""
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
+    old_text, new_text = _description_edit(new)
+    diff = diff_releases(old_release, new)
+    field = "croissant.json: recordSet[metrics].field[metrics/measure].description"
+    assert ((FieldChange(field, old_text, new_text),), (), False) == (
+        diff.metadata,
+        diff.info,
+        any(diff.tables),
+    )
+    assert bool(diff)
+    assert [
+        f"Diff {dataset.info.version} -> {dataset.info.version}: 0 added, 0 removed, 0 changed.",
+        "metadata: 1 changed",
+        f"  ~ {field}: {json.dumps(old_text)} -> {json.dumps(new_text)}",
+    ] == diff.to_text().splitlines()
+    assert [{"field": field, "old": old_text, "new": new_text}] == json.loads(diff.to_json())[
+        "metadata"
+    ]
+
+
+def test_record_changes_bring_no_metadata_noise(
+    dataset: si.Dataset, old_release: Path, planted: Path, tmp_path: Path
+) -> None:
+    """Changed records change sizes and hashes in every descriptor; none of that is listed."""
+    new = export_release(output=tmp_path / "new", dataset=si.load(planted)).output
+    old_sums = (old_release / "SHA256SUMS").read_text("ascii").splitlines()
+    new_sums = (new / "SHA256SUMS").read_text("ascii").splitlines()
+    changed_files = {line.split("  ")[1] for line in set(old_sums) ^ set(new_sums)}
+    assert {"croissant.json", "datapackage.json", "metrics.csv"} <= changed_files
+    diff = diff_releases(old_release, new)
+    assert ((), [dataset.metrics[0].id]) == (
+        diff.metadata,
+        [c.id for c in diff.table("metrics").changed],
+    )
+
+
+def test_a_change_already_listed_is_not_repeated_as_metadata(
+    dataset: si.Dataset, old_release: Path, tmp_path: Path
+) -> None:
+    """A version bump is a dataset-info change; only the citation quoting it is metadata."""
+    bumped = attrs.evolve(dataset, info=attrs.evolve(dataset.info, version="9.0.0"))
+    new = export_release(output=tmp_path / "new", dataset=bumped).output
+    diff = diff_releases(old_release, new)
+    assert (
+        (FieldChange("version", dataset.info.version, "9.0.0"),),
+        ["croissant.json: citeAs"],
+    ) == (diff.info, [c.field for c in diff.metadata])
+
+
+def test_metadata_of_zipped_releases(
+    dataset: si.Dataset, old_release: Path, tmp_path: Path
+) -> None:
+    """Zipped releases are read the same way: the descriptor change is found inside the zip."""
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
+    _description_edit(new)
+    old_zip = zip_folder(old_release, tmp_path / "old.zip")
+    new_zip = zip_folder(new, tmp_path / "new.zip", prefix="release/")
+    assert ["croissant.json: recordSet[metrics].field[metrics/measure].description"] == [
+        c.field for c in diff_releases(old_zip, new_zip).metadata
+    ]
+
+
+def test_a_descriptor_missing_on_one_side_is_one_change(
+    dataset: si.Dataset, old_release: Path, tmp_path: Path
+) -> None:
+    """A release without claimreview.jsonld (resealed): the file and its resource, once each."""
+    new = export_release(output=tmp_path / "new", dataset=dataset).output
+    (new / "claimreview.jsonld").unlink()
+    package = json.loads((new / "datapackage.json").read_bytes())
+    package["resources"] = [r for r in package["resources"] if r["name"] != "claimreview"]
+    (new / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    reseal(new)
+    diff = diff_releases(old_release, new)
+    old_package = json.loads((old_release / "datapackage.json").read_bytes())
+    resource = next(r for r in old_package["resources"] if r["name"] == "claimreview")
+    stripped = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
+    assert (
+        FieldChange("claimreview.jsonld", "present", None),
+        FieldChange("datapackage.json: resources[claimreview]", stripped, None),
+    ) == diff.metadata
+
+
+def test_a_descriptor_that_is_not_json_is_refused(old_release: Path, tmp_path: Path) -> None:
+    """A resealed descriptor that is not JSON makes diff fail with one line naming it."""
+    new = copy_release(old_release, tmp_path / "new")
+    (new / "claimreview.jsonld").write_bytes(b"{not json")
+    reseal(new)
+    refused = r"claimreview\.jsonld: not valid JSON \(Expecting property name"
+    with pytest.raises(si.ReleaseError, match=refused):
+        diff_releases(old_release, new)
+
+
+def test_a_deeply_nested_descriptor_is_refused(old_release: Path, tmp_path: Path) -> None:
+    """A resealed descriptor nested 900 levels deep fails with one line naming the nesting cap."""
+    new = copy_release(old_release, tmp_path / "new")
+    (new / "claimreview.jsonld").write_text("[" * 900 + "]" * 900, encoding="utf-8")
+    reseal(new)
+    cap = _limits.MAX_NESTING
+    too_deep = f"claimreview.jsonld: not valid JSON (nested deeper than the cap of {cap} levels)"
+    with pytest.raises(si.ReleaseError, match=re.escape(too_deep)):
+        diff_releases(old_release, new)

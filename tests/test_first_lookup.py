@@ -29,8 +29,10 @@ def test_importing_the_loader_imports_nothing_of_the_toml_path() -> None:
     assert "[]\n" == done.stdout
 
 
-def test_get_and_lookup_do_not_build_the_full_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fresh Dataset answers get and lookup without the index of dates, topics and names."""
+def test_get_lookup_and_in_do_not_build_the_full_index_for_an_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh Dataset answers get, lookup and `in` by id without the index of dates and names."""
     loaded = si.load()
     dataset = si.Dataset(loaded.info, metrics=loaded.metrics, sources=loaded.sources)
 
@@ -40,9 +42,20 @@ def test_get_and_lookup_do_not_build_the_full_index(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(Index, "__init__", refuse)
     assert loaded.metrics[0] is dataset.lookup(loaded.metrics[0].id)
     assert loaded.sources[0] is dataset.get(loaded.sources[0].id)
+    assert loaded.metrics[1].id in dataset
+    assert loaded.metrics[1] in dataset
+    with pytest.raises(pytest.fail.Exception, match="the full index was built"):
+        dataset.get("no-such-id")
+
+
+def test_a_missed_id_falls_back_to_names_and_suggestions() -> None:
+    """On a miss, get and lookup read names (built then) and suggest close ids."""
+    loaded = si.load()
+    dataset = si.Dataset(loaded.info, metrics=loaded.metrics, sources=loaded.sources)
     assert None is dataset.get("no-such-id")
-    with pytest.raises(si.RecordNotFoundError, match="no record with id 'no-such-id'"):
-        dataset.lookup("no-such-id")
+    with pytest.raises(si.RecordNotFoundError) as caught:
+        dataset.lookup(loaded.metrics[0].id + "x")
+    assert loaded.metrics[0].id in caught.value.suggestions
 
 
 def test_by_id_keeps_the_first_of_a_repeated_id() -> None:

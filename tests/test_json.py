@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ from shanghai_innovation._formats.json import (
     content_fingerprint,
     dataset_from_json,
     dataset_to_json,
+    dataset_to_unstructured,
 )
 from shanghai_innovation._schema import SCHEMA_VERSION
 from shanghai_innovation.testing import datasets
@@ -67,16 +69,35 @@ def test_bytes_are_deterministic_and_sorted(dataset: si.Dataset) -> None:
     assert (data, canonical.encode()) == (dataset_to_json(dataset), data)
 
 
-def test_fingerprint_ignores_the_info_but_not_the_records(dataset: si.Dataset) -> None:
-    """A version bump keeps the fingerprint; a changed record changes it."""
-    bumped = attrs.evolve(dataset, info=attrs.evolve(dataset.info, version="9.9.9"))
+@pytest.mark.parametrize(
+    "field", ["name", "title", "version", "description", "license", "license_url", "attribution"]
+)
+def test_fingerprint_covers_every_field_of_the_info(dataset: si.Dataset, field: str) -> None:
+    """Changing any field of the dataset info (the license included) changes the fingerprint."""
+    value = "other-name" if field == "name" else "9.9.9" if field == "version" else "Other."
+    edited = attrs.evolve(dataset, info=attrs.evolve(dataset.info, **{field: value}))
+    assert content_fingerprint(dataset) != content_fingerprint(edited)
+
+
+def test_fingerprint_covers_the_records_and_the_schema_version(dataset: si.Dataset) -> None:
+    """A changed record or another claimed schema version changes the fingerprint; a copy not."""
     changed = attrs.evolve(dataset, metrics=dataset.metrics[1:])
     fingerprint = content_fingerprint(dataset)
-    assert (True, False) == (
-        fingerprint == content_fingerprint(bumped),
+    assert (True, False, False) == (
+        fingerprint == content_fingerprint(attrs.evolve(dataset)),
         fingerprint == content_fingerprint(changed),
+        fingerprint == content_fingerprint(dataset, "1.999.0"),
     )
     assert fingerprint.startswith("sha256:")
+
+
+def test_fingerprint_is_the_hash_of_the_compact_document(dataset: si.Dataset) -> None:
+    """The fingerprint is the SHA-256 of the JSON document in compact, sorted form."""
+    compact = json.dumps(
+        dataset_to_unstructured(dataset), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    expected = "sha256:" + hashlib.sha256(compact.encode()).hexdigest()
+    assert expected == content_fingerprint(dataset)
 
 
 def test_future_schema_version_is_refused(document: dict[str, Any]) -> None:

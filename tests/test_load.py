@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,22 +10,16 @@ import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli
-from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._load import read_directory
 
-from ._releases import INFO, TOML
+from ._releases import write_small_data
 from .conftest import DATA_DIR
 
 
 @pytest.fixture
 def minimal(tmp_path: Path) -> Path:
     """A valid minimal data folder, written fresh for each test."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "dataset.toml").write_text(INFO, encoding="utf-8")
-    for table in TABLES:
-        (folder / f"{table}.toml").write_text(TOML.get(table, ""), encoding="utf-8")
-    return folder
+    return write_small_data(tmp_path / "data")
 
 
 def _replace(folder: Path, table: str, old: str, new: str) -> None:
@@ -225,6 +220,29 @@ def test_minimal_folder_loads(minimal: Path) -> None:
             "data/metrics.toml: record 'firms': field measure: missing",
             id="missing-field",
         ),
+        pytest.param(
+            "metrics",
+            'measure = "Firms"',
+            'measure = "Firms"\nevidence = "' + " ".join(["word"] * 16) + '"',
+            "data/metrics.toml: record 'firms': field evidence: "
+            "'evidence' must be at most 15 words, got 16",
+            id="evidence-too-long",
+        ),
+        pytest.param(
+            "metrics",
+            'as_of = "2020-11"',
+            'as_of_derivation = "Worked out."',
+            "data/metrics.toml: record 'firms': field (record): as_of_derivation needs as_of",
+            id="derivation-without-date",
+        ),
+        pytest.param(
+            "entities",
+            'name = "City"',
+            'name = "City"\nname_zh_hans = "\u57ce\u5e02"',
+            "data/entities.toml: record 'city': field (record): "
+            "name_zh_hans and name_zh_hans_reference go together",
+            id="chinese-name-without-source",
+        ),
     ],
 )
 def test_each_fault_gives_one_located_line(
@@ -233,6 +251,27 @@ def test_each_fault_gives_one_located_line(
     """A planted fault is reported as exactly one line naming file, record and field."""
     _replace(minimal, table, old, new)
     assert (expected,) == _problems(minimal)
+
+
+STATEMENT = """
+[[statements]]
+id = "claim"
+subject = "city"
+claim = "The city says something."
+locator = "src#introduction/1"
+evidence = "the article's own words"
+"""
+
+
+def test_a_statement_loads_and_needs_its_evidence(minimal: Path) -> None:
+    """A statement loads with its span; without one it is refused on one located line."""
+    (minimal / "statements.toml").write_text(STATEMENT, encoding="utf-8")
+    (statement,) = read_directory(minimal, "data").statements
+    assert ("city", "the article's own words") == (statement.subject, statement.evidence)
+    _replace(minimal, "statements", "evidence = \"the article's own words\"\n", "")
+    assert ("data/statements.toml: record 'claim': field evidence: missing",) == _problems(
+        minimal
+    )
 
 
 def test_erratum_may_name_a_subfield(minimal: Path) -> None:
@@ -337,10 +376,27 @@ def test_cli_show_prints_a_record(minimal: Path, capsys: pytest.CaptureFixture[s
     assert '"qualifier": "nearly"' in out
 
 
+def test_cli_show_prints_the_evidence_and_derivation(capsys: pytest.CaptureFixture[str]) -> None:
+    """`show` prints a record's evidence span and how an unprinted date was worked out."""
+    assert 0 == _cli.main(["show", "advanced-technology-companies"])
+    shown = json.loads(capsys.readouterr().out)
+    assert "now has nearly 16,000 advanced technology companies" == shown["evidence"]
+    assert shown["as_of_derivation"].startswith("The article's 'now'")
+
+
+def test_cli_show_prints_a_chinese_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """`show` prints an entity's Chinese name unescaped, with the page that gives it."""
+    assert 0 == _cli.main(["show", "stcsm"])
+    out = capsys.readouterr().out
+    assert '"name_zh_hans": "\u4e0a\u6d77\u5e02\u79d1\u5b66\u6280\u672f\u59d4\u5458\u4f1a"' in out
+    assert '"name_zh_hans_reference": "ref-web-stcsm"' in out
+
+
 def test_cli_show_unknown_id(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown id exits 9 with one line."""
     assert 9 == _cli.main(["show", "nothing", "--data", str(minimal)])
-    assert "shanghai-innovation: error: no record with id 'nothing'\n" == capsys.readouterr().err
+    expected = "shanghai-innovation: error: no record with id or name 'nothing'\n"
+    assert expected == capsys.readouterr().err
 
 
 def test_bundled_data_is_valid() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -118,3 +119,28 @@ def test_a_type_with_no_plain_shape_is_refused() -> None:
     """A field type the shapes do not cover fails when the structurer is made."""
     with pytest.raises(TypeError, match="no plain structurer for"):
         structurer(dict[str, int])
+
+
+@pytest.mark.parametrize(
+    ("tp", "text", "message"),
+    [
+        pytest.param(
+            si.Locator,
+            "shine-2020-12-31#intro/\u0663",
+            "not a locator (source#section/paragraph): 'shine-2020-12-31#intro/\u0663'",
+            id="locator",
+        ),
+        pytest.param(
+            dt.date,
+            "\u0662\u0660\u0662\u0660-12-31",
+            "expected a date YYYY-MM-DD, got '\u0662\u0660\u0662\u0660-12-31'",
+            id="date",
+        ),
+    ],
+)
+def test_only_ascii_digits_are_read(tp: type[Any], text: str, message: str) -> None:
+    """Digits of other scripts (int() reads them) are refused alike by _plain and the converter."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        structurer(tp)(text)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        CONVERTER.structure(text, tp)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
@@ -22,9 +22,10 @@ from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._formats.arrow import from_arrow, to_arrow
 from shanghai_innovation._formats.csv import read_csv, write_csv
 from shanghai_innovation._formats.json import dataset_from_json, dataset_to_json
-from shanghai_innovation._index import fold, searched_fields, timeline_key, when
+from shanghai_innovation._index import timeline_key, when
 from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._schema import table_spec
+from shanghai_innovation._search import MIN_SCORE, fold, searched_fields
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
@@ -147,6 +148,9 @@ def test_partial_date_order_is_transitive(
 
 
 @given(partial_dates(), partial_dates(), partial_dates())
+@example(si.PartialDate(2020, 11), si.PartialDate(2020, 11, 30), si.PartialDate(2020, 11, 1))
+@example(si.PartialDate(2020, 11), si.PartialDate(2020), si.PartialDate(2020, 12))
+@example(si.PartialDate(2020, 6, 29), si.PartialDate(2020, 6), si.PartialDate(2020, 6, 29))
 def test_partial_date_order_agrees_with_containment(
     a: si.PartialDate, b: si.PartialDate, c: si.PartialDate
 ) -> None:
@@ -290,10 +294,10 @@ def _span(record: si.Record) -> tuple[dt.date, dt.date] | None:
 
 @DATASET_SETTINGS
 @given(datasets(), st.data())
-def test_search_results_are_a_subset_that_contains_the_text(
+def test_search_results_are_a_subset_naming_the_field_they_matched(
     dataset: si.Dataset, data: st.DataObject
 ) -> None:
-    """Every search hit is a record of the dataset, once, and holds the query text."""
+    """Every hit is a record of the dataset, once, best first, and names the field it matched."""
     words = [
         word
         for record in dataset.records()
@@ -306,8 +310,11 @@ def test_search_results_are_a_subset_that_contains_the_text(
     ids = [m.record.id for m in hits]
     assert len(ids) == len(set(ids))
     assert set(ids) <= {r.id for r in dataset.records()}
+    assert [m.score for m in hits] == sorted((m.score for m in hits), reverse=True)
     for match in hits:
-        assert fold(text) in fold(match.text)
+        assert match.score >= MIN_SCORE
+        value = getattr(match.record, match.field)
+        assert match.text in (value if isinstance(value, tuple) else (value,))
 
 
 @DATASET_SETTINGS

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from fractions import Fraction
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
-from shanghai_innovation._index import searched_fields, when
+from shanghai_innovation._index import when
 from shanghai_innovation._records import reference_fields
+from shanghai_innovation._search import name_key
 from shanghai_innovation.testing import datasets, partial_dates
 
 SOURCE = si.Source(
@@ -31,6 +30,7 @@ SOURCE = si.Source(
 )
 INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
 LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+D = si.PartialDate
 
 
 def event(id: str, date: str, title: str = "A title", entities: tuple[str, ...] = ()) -> si.Event:
@@ -76,60 +76,45 @@ def naive_between(
 
 def naive_mentions(ds: si.Dataset, ids: set[str]) -> list[si.Record]:
     """Every record whose reference fields (or erratum target) hold one of the ids."""
-    found = []
-    for record in ds.records():
-        targets: set[str] = set()
-        for name, _ in reference_fields(type(record)):
-            value = getattr(record, name)
-            targets.update(value if isinstance(value, tuple) else {value} - {None})
-        if isinstance(record, si.Erratum):
-            targets.add(record.record)
-        if targets & ids:
-            found.append(record)
-    return found
-
-
-def naive_fold(text: str) -> str:
-    """Case and accents dropped, spaces collapsed."""
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-    return " ".join(bare.casefold().split())
+    return [record for record in ds.records() if naive_links(record) & ids]
 
 
 def naive_entity_ids(ds: si.Dataset, label: str) -> set[str]:
-    """Entities whose id, name or an alias folds to the label."""
-    key = naive_fold(label)
-    return {
-        e.id for e in ds.entities if key in {naive_fold(x) for x in (e.id, e.name, *e.aliases)}
-    }
+    """Entities whose id is the label, or a name or alias reads the same (see name_key)."""
+    if label in {e.id for e in ds.entities}:
+        return {label}
+    key = name_key(label)
+    return {e.id for e in ds.entities if key in {name_key(x) for x in (e.name, *e.aliases)}}
 
 
-def naive_search(ds: si.Dataset, text: str) -> list[tuple[int, str]]:
-    """(score, id) by scanning every searched field of every record."""
-    query = naive_fold(text)
-    scored = []
-    for record in ds.records():
-        best = 0
-        for name in searched_fields(type(record)):
-            value = getattr(record, name)
-            for item in value if isinstance(value, tuple) else (value,):
-                if item is None:
-                    continue
-                folded = naive_fold(item)
-                if folded == query:
-                    level = 4
-                elif folded.startswith(query):
-                    level = 3
-                elif re.search(rf"(?<!\w){re.escape(query)}(?!\w)", folded):
-                    level = 2
-                else:
-                    level = 1 if query in folded else 0
-                best = max(best, level)
-        if best:
-            scored.append((best, TABLES.index(record.table), record.id))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return [(score, rid) for score, _, rid in scored]
+def naive_links(record: si.Record) -> set[str]:
+    """Ids a record points at: reference fields and an erratum's record."""
+    targets: set[str] = set()
+    for name, _ in reference_fields(type(record)):
+        value = getattr(record, name)
+        targets.update(value if isinstance(value, tuple) else {value} - {None})
+    if isinstance(record, si.Erratum):
+        targets.add(record.record)
+    return targets
+
+
+def naive_related(ds: si.Dataset, record: si.Record, *, topics: bool = True) -> list[si.Record]:
+    """Records linked either way (table order), then records sharing a topic (table order)."""
+    out = naive_links(record)
+    direct = [
+        r
+        for r in ds.records()
+        if r.id != record.id and (r.id in out or record.id in naive_links(r))
+    ]
+    if not topics:
+        return direct
+    mine = set(getattr(record, "topics", ()))
+    shared = [
+        r
+        for r in ds.records()
+        if r.id != record.id and r not in direct and mine & set(getattr(r, "topics", ()))
+    ]
+    return direct + shared
 
 
 # get and lookup
@@ -152,9 +137,10 @@ def test_lookup_raises_a_lookup_error_naming_the_id() -> None:
     """lookup() of an unknown id raises RecordNotFoundError, also a LookupError."""
     with pytest.raises(LookupError) as info:
         si.load().lookup("no-such-id")
-    assert (si.RecordNotFoundError, "no record with id 'no-such-id'") == (
+    assert (si.RecordNotFoundError, "no record with id or name 'no-such-id'", ()) == (
         type(info.value),
         str(info.value),
+        info.value.suggestions,  # type: ignore[attr-defined]
     )
 
 
@@ -248,7 +234,7 @@ def test_where_refuses_unknown_tables_tokens_entities_and_modes() -> None:
         ds.where("no-such-table")
     with pytest.raises(si.RecordNotFoundError):
         ds.where(entity="No Such Entity")
-    with pytest.raises(ValueError, match="no Topic 'gardening'"):
+    with pytest.raises(ValueError, match="topic must be a Topic token, one of: "):
         ds.where(topic="gardening")
     with pytest.raises(ValueError, match="mode must be"):
         ds.between("2020", "2020", mode="inside")  # type: ignore[arg-type]
@@ -309,6 +295,8 @@ def test_date_of_each_table_is_documented_field() -> None:
                 expected = si.PartialDate.from_date(record.published)
             case si.Reference():
                 expected = record.as_of
+            case si.Statement():
+                expected = record.period
             case _:
                 expected = None
         assert expected == si.when(record)
@@ -358,6 +346,11 @@ def test_between_matches_a_scan(
     partial_dates(2015, 2025),
     st.booleans(),
 )
+@example([D(2020, 6, 29)], D(2020, 6, 29), D(2020, 6, 29), False)  # one day
+@example([D(2020, 6), D(2020, 6, 30)], D(2020, 6, 30), D(2020, 6, 30), True)
+@example([D(1, 1, 1), D(1)], D(1), D(1, 1, 1), True)  # the earliest date
+@example([D(9999, 12, 31), D(9999)], D(9999), D(9999, 12, 31), True)  # the latest
+@example([D(2016), D(2015, 12, 31), D(2021, 1, 1)], D(2016), D(2020), False)
 def test_between_matches_a_scan_for_many_mixed_precisions(
     dates: list[si.PartialDate], a: si.PartialDate, b: si.PartialDate, overlaps: bool
 ) -> None:
@@ -371,9 +364,9 @@ def test_between_matches_a_scan_for_many_mixed_precisions(
 
 @given(datasets())
 def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
-    """related() of every entity, and the timeline, equal a scan of generated data."""
-    for entity in ds.entities:
-        assert tuple(naive_mentions(ds, {entity.id})) == ds.related(entity)
+    """related() of every record, and the timeline, equal a scan of generated data."""
+    for record in ds.records():
+        assert tuple(naive_related(ds, record)) == ds.related(record)
     dated = [r for r in ds.records() if when(r) is not None]
     assert len(dated) == len(ds.timeline())
 
@@ -397,75 +390,44 @@ def test_where_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
     assert expected == ds.where(table, topic=topic, section=section, entity=entity)
 
 
-@given(datasets(), st.data())
-def test_search_matches_a_scan(ds: si.Dataset, data: st.DataObject) -> None:
-    """search() scores and orders hits as a scan does, for words drawn from the data."""
-    words = [w for r in ds.records() for n in searched_fields(type(r)) for w in
-             str(getattr(r, n) or "").split()]
-    text = data.draw(st.sampled_from(words)) if words else "x"
-    expected = naive_search(ds, text)
-    assert expected == [(m.score, m.record.id) for m in ds.search(text)]
-
-
-# search
-
-
-def test_search_scores_exact_over_prefix_over_word_over_substring() -> None:
-    """An exact name scores 4, a prefix 3, a whole word 2, a substring 1."""
-    events = (
-        event("exact", "2020", title="Zhangjiang"),
-        event("prefix", "2020", title="Zhangjiang Science City"),
-        event("word", "2020", title="The Zhangjiang park"),
-        event("sub", "2020", title="Xinzhangjiang"),
-    )
-    ds = dataset(*reversed(events))
-    assert [(4, "exact"), (3, "prefix"), (2, "word"), (1, "sub")] == [
-        (m.score, m.record.id) for m in ds.search("zhangjiang")
-    ]
-
-
-def test_search_ignores_case_and_accents() -> None:
-    """ZHĀNGJIĀNG finds what zhangjiang finds, with the same scores."""
-    ds = si.load()
-    assert ds.search("zhangjiang") == ds.search("  ZHĀNGJIĀNG ")
-
-
-def test_search_of_the_bundled_data_matches_a_scan() -> None:
-    """search() of each entity name equals a scan of every searched field."""
-    ds = si.load()
-    for entity in ds.entities:
-        assert naive_search(ds, entity.name) == [
-            (m.score, m.record.id) for m in ds.search(entity.name)
-        ]
-
-
-def test_search_refuses_empty_text() -> None:
-    """Blank search text is a ValueError."""
-    with pytest.raises(ValueError, match="empty"):
-        si.load().search("   ")
-
-
-def test_search_limit_keeps_the_best() -> None:
-    """limit= keeps the first matches of the full order."""
-    ds = si.load()
-    assert ds.search("shanghai")[:3] == ds.search("shanghai", limit=3)
-
-
-def test_search_refuses_a_negative_limit() -> None:
-    """A negative limit is a ValueError, not the matches minus the last few."""
-    with pytest.raises(ValueError, match="limit"):
-        si.load().search("shanghai", limit=-1)
-
-
 # related
 
 
-def test_related_of_every_bundled_entity_matches_a_scan() -> None:
-    """related() of each entity, by record, id or name, equals a scan of reference fields."""
+def test_related_of_every_bundled_record_matches_a_scan() -> None:
+    """related() of each record, by record or id, equals a scan of links both ways then topics."""
     ds = si.load()
-    for entity in ds.entities:
-        expected = tuple(naive_mentions(ds, {entity.id}))
-        assert (expected, expected) == (ds.related(entity), ds.related(entity.id))
+    for record in ds.records():
+        expected = tuple(naive_related(ds, record))
+        assert (expected, expected) == (ds.related(record), ds.related(record.id))
+        direct = tuple(naive_related(ds, record, topics=False))
+        assert direct == ds.related(record, topics=False)
+
+
+def test_related_of_a_name_follows_links_both_ways_then_topics() -> None:
+    """related("integrated circuits"): the metrics counting it, what names it, then its topic."""
+    ds = si.load()
+    circuits = ds.lookup("integrated-circuits")
+    assert isinstance(circuits, si.Entity)
+    found = ds.related("Integrated Circuits")
+    assert found == ds.related(circuits)
+    ids = [r.id for r in found]
+    linked = ids[: len(ds.related(circuits, topics=False))]
+    assert set(circuits.counted_in) <= set(linked)
+    assert {r.id for r in naive_mentions(ds, {circuits.id})} <= set(linked)
+    sharing = [r.id for r in ds.where(topic=si.Topic.INTEGRATED_CIRCUITS) if r.id != circuits.id]
+    assert set(sharing) <= set(ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_related_refuses_what_is_no_record() -> None:
+    """related(5) is a TypeError naming the argument; an unknown name a RecordNotFoundError."""
+    ds = si.load()
+    with pytest.raises(TypeError, match="record must be a record, or its id or name"):
+        ds.related(5)  # type: ignore[arg-type]
+    with pytest.raises(si.RecordNotFoundError, match="no record with id or name 'Gardening'"):
+        ds.related("Gardening")
+    with pytest.raises(TypeError, match=r"^topics must be True or False, not str$"):
+        ds.related("shanghai", topics="no")  # type: ignore[arg-type]
 
 
 def test_related_counts_an_erratum_on_the_entity() -> None:
@@ -480,7 +442,7 @@ def test_related_counts_an_erratum_on_the_entity() -> None:
         explanation="Garbled.",
     )
     ds = si.Dataset(INFO, sources=(SOURCE,), entities=(city,), errata=(erratum,))
-    assert (erratum,) == ds.related("CITY")
+    assert ((erratum,), (erratum,)) == (ds.related("CITY"), ds.errata_for("city"))
 
 
 # quantities
@@ -531,4 +493,111 @@ def test_match_is_a_frozen_record() -> None:
     """Match is an immutable attrs record with score, record, field and text."""
     assert ("score", "record", "field", "text") == tuple(
         f.name for f in attrs.fields(si.Match)
+    )
+    record = si.load().entities[0]
+    match = si.Match(4, record, "name", record.name)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        match.score = 0  # type: ignore[misc]
+    assert attrs.evolve(match) == match
+    assert hash(attrs.evolve(match)) == hash(match)
+
+
+# date-range edges (issue 15): each pinned with fixed dates, not only by the scan properties
+
+
+def test_where_with_only_a_start_keeps_what_lies_wholly_after_it() -> None:
+    """where(start=2020) alone drops 2019-05 and the 1999 source, keeps 2020-06-01 and 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start="2020"))
+    assert ("june", "next") == tuple(r.id for r in ds.where(start=dt.date(2020, 1, 1)))
+    assert ("next",) == tuple(r.id for r in ds.where(start=dt.date(2020, 6, 2)))
+
+
+def test_where_with_only_an_end_keeps_what_lies_wholly_before_it() -> None:
+    """where(end=2020) alone keeps the 1999 source, 2019-05 and 2020-06-01, not 2021."""
+    ds = dataset(event("may", "2019-05"), event("june", "2020-06-01"), event("next", "2021"))
+    assert ("src", "may", "june") == tuple(r.id for r in ds.where(end="2020"))
+    assert ("src", "may") == tuple(r.id for r in ds.where(end=dt.date(2020, 5, 31)))
+    assert ("src",) == tuple(r.id for r in ds.where(end="2019-05-30"))
+
+
+def test_between_one_day_and_itself_is_that_day() -> None:
+    """between(d, d) is the single day d: an event on it is found, its neighbours are not."""
+    ds = dataset(
+        event("before", "2020-06-28"), event("on", "2020-06-29"), event("after", "2020-06-30")
+    )
+    day = dt.date(2020, 6, 29)
+    assert ("on",) == tuple(r.id for r in ds.between(day, day))
+    assert ("on",) == tuple(r.id for r in ds.between("2020-06-29", "2020-06-29"))
+    assert ("on",) == tuple(r.id for r in ds.between(day, day, mode="overlaps"))
+    assert () == ds.between(dt.date(2020, 7, 1), dt.date(2020, 6, 30))  # an empty range
+
+
+def test_an_open_start_reaches_the_earliest_date_in_both_modes() -> None:
+    """between(None, x) finds dates of year 1, also with mode='overlaps' (no overflow)."""
+    ds = dataset(
+        event("first-day", "0001-01-01"), event("first-year", "0001"), event("late", "2020")
+    )
+    expected = ("first-year", "first-day")
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-12", mode="overlaps"))
+    assert ("first-day",) == tuple(r.id for r in ds.between(None, "0001-01-01"))
+    assert expected == tuple(r.id for r in ds.between(None, "0001-01-01", mode="overlaps"))
+    assert (*expected, "src", "late") == tuple(
+        r.id for r in ds.between(None, None, mode="overlaps")
+    )
+
+
+def test_an_open_end_reaches_the_latest_date_in_both_modes() -> None:
+    """between(x, None) finds dates of year 9999, in both modes."""
+    ds = dataset(event("last-year", "9999"), event("last-day", "9999-12-31"))
+    expected = ("last-year", "last-day")
+    assert expected == tuple(r.id for r in ds.between("9999", None))
+    assert expected == tuple(r.id for r in ds.between("9999-12-31", None, mode="overlaps"))
+    assert ("last-day",) == tuple(r.id for r in ds.between("9999-12-31", None))
+
+
+def test_where_by_table_and_dates_keeps_table_order_not_timeline_order() -> None:
+    """where('events', start=, end=) lists the events in file order, not by date."""
+    ds = dataset(event("late", "2020-12"), event("early", "2016-01"), event("middle", "2018"))
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where(si.Event, start="2015", end="2025", mode="overlaps")
+    )
+    assert ("early", "middle", "late") == tuple(r.id for r in ds.between("2015", "2025"))
+
+
+def test_where_by_table_and_a_narrower_date_range_keeps_table_order() -> None:
+    """When the dates narrow more than the table does, the answer is still in file order."""
+    ds = dataset(
+        event("late", "2020-12"),
+        event("outside", "2030"),
+        event("early", "2016-01"),
+        event("middle", "2018"),
+    )
+    assert ("late", "early", "middle") == tuple(
+        r.id for r in ds.where("events", start="2015", end="2025")
+    )
+
+
+def test_a_reversed_range_is_empty_in_both_modes() -> None:
+    """A range ending before it starts holds nothing, even a year spanning both its ends."""
+    ds = dataset(event("year", "2020"), event("day", "2020-06-30"))
+    for mode in ("within", "overlaps"):
+        assert () == ds.between("2020-07-01", "2020-06-30", mode=mode)  # type: ignore[arg-type]
+
+
+def test_range_bounds_refuse_times_and_booleans() -> None:
+    """A datetime (which is a date) and a bool (which is an int) are refused, not misread."""
+    ds = dataset(event("day", "2020-06-30"))
+    with pytest.raises(TypeError) as info:
+        ds.between(dt.datetime(2020, 6, 30), None)
+    assert "start must be a date without a time, got 2020-06-30T00:00:00" == str(info.value)
+    with pytest.raises(TypeError) as info:
+        ds.between(True, None)
+    assert (
+        "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool"
+        == str(info.value)
     )

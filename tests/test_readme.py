@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import shanghai_innovation as si
+from shanghai_innovation import _cli
 
 from .conftest import DATA_DIR
 
@@ -34,7 +35,7 @@ def test_quick_start_doctest() -> None:
 def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding ./release, as after the README's main command."""
     root = tmp_path_factory.mktemp("readme")
-    si.export_release(si.load(), root / "release")
+    si.export_release(root / "release")
     return root
 
 
@@ -59,3 +60,39 @@ def test_reader_snippets_run_on_a_release(
     out = capsys.readouterr().out
     assert shown in out
     assert "nearly" in out or index != 0
+
+
+def _pip_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("pip install ")]
+
+
+def test_install_instructions_agree_with_the_quick_start() -> None:
+    """The README and docs/quickstart.md give the same pip commands, in the same order."""
+    quickstart = (DATA_DIR.parent / "docs" / "quickstart.md").read_text(encoding="utf-8")
+    (readme_block,) = [b for b in _blocks("text") if "pip install" in b]
+    (docs_block,) = re.findall(r"```text\n(pip install.*?)```", quickstart, flags=re.DOTALL)
+    assert _pip_lines(readme_block) == _pip_lines(docs_block)
+    extras = re.findall(r"\[(\w+)\]", readme_block)
+    assert ["pandas", "polars", "sql", "hypothesis"] == extras
+
+
+def test_readme_lists_every_test_that_needs_the_article() -> None:
+    """One README bullet per test marked needs_article, so a new one cannot go unexplained."""
+    section = README[README.index("### Tests that skip without the article") :]
+    section = section[: section.index("One more, marked `needs_figures`")]
+    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    tests = DATA_DIR.parent / "tests"
+    marked = sum(
+        p.read_text(encoding="utf-8").count("\n@needs_article\n") for p in tests.glob("*.py")
+    )
+    assert marked == len(bullets)
+    assert "../shared/source/article.txt" in section
+
+
+def test_readme_version_line_is_what_the_program_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README quotes `shanghai-innovation --version` exactly as it prints today."""
+    assert 0 == _cli.main(["--version"])
+    printed = capsys.readouterr().out.strip()
+    assert f"(`{printed}`)" in " ".join(README.split())

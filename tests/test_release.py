@@ -17,6 +17,8 @@ from shanghai_innovation import _cli
 from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release.export import export_release
 from shanghai_innovation._release.reader import VerifyReport, load_release, verify
+from shanghai_innovation._schema import SCHEMA_VERSION
+from shanghai_innovation.testing import datasets
 
 from ._releases import (
     NAME,
@@ -25,6 +27,7 @@ from ._releases import (
     edit_package,
     export,
     flip,
+    hostile,
     release_file_names,
     reseal,
     running_server,
@@ -60,7 +63,7 @@ def _cli_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 
 def test_bundled_data_round_trips(tmp_path: Path) -> None:
     """Exporting load() and reading the release back gives a dataset equal to load()."""
-    export_release(si.load(), tmp_path / "release")
+    export_release(tmp_path / "release")
     assert si.load() == load_release(tmp_path / "release")
 
 
@@ -159,9 +162,9 @@ def test_verify_reports_what_it_checked(release: Path) -> None:
         source=str(release),
         name=NAME,
         version="1.2.3",
-        schema_version="1.0.0",
+        schema_version=SCHEMA_VERSION,
         files=len(release_file_names()),
-        tables=12,
+        tables=len(si.TABLES),
         records=len(small_dataset()),
         fingerprint=content_fingerprint(small_dataset()),
         formats=("parquet", "csv", "json"),
@@ -174,7 +177,8 @@ def test_cli_verify_prints_one_paragraph(release: Path, capsys: pytest.CaptureFi
     code, out, err = _cli_run(capsys, "verify", str(release))
     assert (0, "") == (code, err)
     assert 1 == len(out.strip().splitlines())
-    for part in (NAME, "1.2.3", "schema 1.0.0", "27 files", "9 records", "sha256:"):
+    files = f"{len(release_file_names())} files"
+    for part in (NAME, "1.2.3", f"schema {SCHEMA_VERSION}", files, "9 records", "sha256:"):
         assert part in out
 
 
@@ -194,7 +198,8 @@ def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
         package["resources"][0]["description"] = "Edited."
 
     edit_package(release, change)
-    with pytest.raises(si.IntegrityError, match=r"differs .* at \$\.resources\[0\]\.description"):
+    where = r"datapackage\.json: .* at \$\.resources\[0\]\.description"
+    with pytest.raises(si.IntegrityError, match=where):
         verify(release)
 
 
@@ -203,7 +208,7 @@ def test_verify_finds_a_resealed_csv_reformat(release: Path) -> None:
     path = release / "sources.csv"
     path.write_bytes(path.read_bytes().replace(b",An author,", b',"An author",'))
     reseal(release)
-    with pytest.raises(si.IntegrityError, match=r"sources\.csv: not the CSV these records give"):
+    with pytest.raises(si.IntegrityError, match=r"sources\.csv: not the file this library writes"):
         verify(release)
 
 
@@ -232,26 +237,97 @@ def test_unmodified_release_still_verifies_after_flips(pristine: Path) -> None:
     assert NAME == verify(pristine).name
 
 
-try:
-    from shanghai_innovation.testing import datasets
-except ImportError:  # pragma: no cover - the strategies module is written separately
-    datasets = None
-
-
 #: Each example exports to disk (fsync'd) and verifies, 0.4-0.8 s: cap the thorough profile.
 ROUND_TRIP_EXAMPLES = min(settings.default.max_examples, 40)
 
 
-@pytest.mark.skipif(datasets is None, reason="shanghai_innovation.testing.datasets() missing")
 @settings(
     max_examples=ROUND_TRIP_EXAMPLES,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(dataset=datasets() if datasets is not None else None)
+@given(dataset=datasets())
 def test_generated_datasets_round_trip(tmp_path: Path, dataset: si.Dataset) -> None:
     """For generated datasets, export then load_release gives back exactly what went in."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         target = Path(tmp) / "release"
-        export_release(dataset, target)
+        export_release(target, dataset=dataset)
         assert dataset == load_release(target)
         assert dataset.info.name == verify(target).name
+
+
+# --- what verify vouches for: the rebuild ---------------------------------------------
+
+
+def _retag(data: bytes, old: bytes, new: bytes) -> bytes:
+    """Replace a same-length string inside a Parquet footer (its Thrift lengths stay valid)."""
+    assert len(old) == len(new)
+    assert 1 == data.count(old)
+    return data.replace(old, new)
+
+
+def _writer(data: bytes) -> bytes:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return str(pq.read_metadata(pa.BufferReader(data)).created_by).encode()
+
+
+def test_parquet_from_another_writer_is_reported_not_compared(release: Path) -> None:
+    """A Parquet file whose footer names another pyarrow is listed as not compared, not intact."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    other = writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7")
+    hostile(release, {path.name: _retag(data, writer, other)})
+    report = verify(release)
+    assert (False, ("metrics.parquet",)) == (
+        report.complete,
+        tuple(name for name, _ in report.not_compared),
+    )
+    assert other.decode() in report.not_compared[0][1]
+    files = len(release_file_names())
+    assert str(report).startswith(f"{release}: NOT fully verified: 1 of {files} files")
+    assert "intact" not in str(report)
+
+
+def test_parquet_whose_writer_name_is_not_utf8_is_one_error(release: Path) -> None:
+    """A footer naming its writer in bytes that are not UTF-8 is a ReleaseError, not a traceback."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    hostile(release, {path.name: _retag(data, writer, writer[:-1] + b"\xfc")})
+    with pytest.raises(si.ReleaseError, match=r"metrics\.parquet: the writer its footer names"):
+        verify(release)
+
+
+def test_parquet_from_another_writer_must_carry_our_metadata(release: Path) -> None:
+    """Another writer's Parquet file whose key-value metadata differs is refused, not reported."""
+    path = release / "metrics.parquet"
+    data = path.read_bytes()
+    writer = _writer(data)
+    other = writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7")
+    data = _retag(_retag(data, writer, other), b"Test data, no article.", b"Test data, an article.")
+    hostile(release, {path.name: data})
+    where = r"metrics\.parquet: its schema or metadata differs"
+    with pytest.raises(si.IntegrityError, match=where):
+        verify(release)
+
+
+def test_verify_rebuilds_files_it_does_not_know_by_name(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file every release of this version holds is compared without verify naming it."""
+    from shanghai_innovation._release import export as _export  # noqa: PLC0415
+
+    real = _export.release_files
+
+    def with_extra(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        files = real(*args, **kwargs)
+        return {"extra.txt": b"written by this version\n", **files}
+
+    monkeypatch.setattr(_export, "release_files", with_extra)
+    with pytest.raises(si.IntegrityError, match=r"extra\.txt: missing; this library writes it"):
+        verify(release)
+    hostile(release, {"extra.txt": b"something else\n"})
+    with pytest.raises(si.IntegrityError, match=r"extra\.txt: present but not a resource"):
+        verify(release)

@@ -7,11 +7,18 @@ When the build starts (``builder-inited``) this writes, into
   table, every column: kind and Arrow type, unit, description, constraints,
   an example from the bundled data, the record field it comes from);
 - ``findings.rst``: today's audit findings, from ``shanghai-innovation check --json``;
-- ``rules.rst``: the audit's rule registry, when the audit module is installed;
+- ``rules.rst``: the audit's rule registry;
 - ``cli.rst``: the ``--help`` text of every command and the exit-code table;
 - ``api_more.rst``: autodoc entries for public names the hand-written API page
   does not list yet, so the reference is never incomplete;
-- ``timeline.png``: the 2020 timeline and the ranking movements (matplotlib, Agg).
+- ``timeline.png``: the 2020 timeline and the ranking movements (matplotlib, Agg);
+- ``cite.md``: how to cite the dataset and the article, from the same facts as
+  ``CITATION.cff`` and every release descriptor.
+
+It embeds the dataset as a schema.org ``Dataset`` in JSON-LD
+(``<script type="application/ld+json">``, from
+:func:`shanghai_innovation._formats.jsonld.build_dataset_jsonld`) in the
+landing page's ``<head>``, for dataset search engines.
 
 It also fills in the description of attrs fields that have no ``#:`` comment
 from their ``metadata`` and shows factory defaults instead of ``NOTHING``.
@@ -69,7 +76,8 @@ def _cell_lines(text: str, indent: str) -> list[str]:
     """A list-table cell body (may span lines)."""
     lines = text.splitlines() or [""]
     out = [f"{indent}- {lines[0]}".rstrip()]
-    out += [f"{indent}  {line}".rstrip() for line in lines[1:]]
+    more = " " * len(indent) + "  "  # under the text of the first line, for "* - " too
+    out += [f"{more}{line}".rstrip() for line in lines[1:]]
     return out
 
 
@@ -156,6 +164,19 @@ def _constraints(column: Any) -> str:
     return "; ".join(parts)
 
 
+def _column_cell(column: Any, arrow: Any) -> str:
+    """The first cell of a dictionary row: name, then kind and Arrow type, unit, origin."""
+    lines = [
+        _literal(column.name),
+        f"{column.kind}, Arrow {_literal(str(arrow))}",
+    ]
+    if column.unit is not None:
+        lines.append(f"unit {_literal(column.unit)}")
+    origin = "derived from" if column.derived else "stored from"
+    lines.append(f"{origin} {_literal(column.field)}")
+    return "\n\n".join(lines)
+
+
 def dictionary_rst(dataset: Any = None) -> str:
     """The whole data dictionary as reST, from the table specs and the bundled data."""
     import shanghai_innovation as si  # noqa: PLC0415
@@ -182,7 +203,7 @@ def dictionary_rst(dataset: Any = None) -> str:
             ]
             for s in specs
         ),
-        [14, 18, 6, 8, 54],
+        [16, 20, 9, 12, 43],
     )
     for spec in specs:
         records = ds.table(spec.name)
@@ -196,28 +217,15 @@ def dictionary_rst(dataset: Any = None) -> str:
             f"{_literal(spec.primary_key)}; {len(spec.columns)} columns.",
             "",
         ]
-        rows = []
-        for column in spec.columns:
-            kind = f"{column.kind}" + "\n\n" + f"Arrow {_literal(str(arrow_type(column)))}"
-            if column.unit is not None:
-                kind += "\n\n" + f"unit: {_literal(column.unit)}"
-            origin = _literal(column.field)
-            origin += "\n\n" + ("derived (for readers)" if column.derived else "stored")
-            rows.append(
-                [
-                    f"{_literal(column.name)}",
-                    kind,
-                    _escape(column.description),
-                    _constraints(column),
-                    format_example(example_value(spec, records, column.name)),
-                    origin,
-                ]
-            )
-        out += _list_table(
-            ["Column", "Type", "Description", "Constraints", "Example", "Record field"],
-            rows,
-            [16, 16, 30, 22, 16, 14],
-        )
+        rows = [
+            [
+                _column_cell(column, arrow_type(column)),
+                _escape(column.description) + "\n\n" + _constraints(column),
+                format_example(example_value(spec, records, column.name)),
+            ]
+            for column in spec.columns
+        ]
+        out += _list_table(["Column", "Meaning and constraints", "Example"], rows, [34, 44, 22])
     return "\n".join(out) + "\n"
 
 
@@ -237,17 +245,15 @@ def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def exit_codes_rst() -> str:
-    """The exit-code table, taken from the ``_cli`` module docstring."""
+    """The exit-code table: ``_cli.EXIT_CODES``, the table ``--help`` prints too."""
     from shanghai_innovation import _cli  # noqa: PLC0415
 
-    doc = _cli.__doc__ or ""
-    match = re.search(r"Exit codes:\n\n(.*?)(\n\n|\Z)", doc, re.S)
-    if match is None:  # pragma: no cover - the docstring always has it
-        return ".. note:: The exit-code table could not be found in ``_cli``.\n"
-    rows = [
-        [code, text] for code, text in re.findall(r"^\s*(\d+)\s+(.+)$", match.group(1), flags=re.M)
-    ]
-    return "\n".join(_list_table(["Exit code", "Meaning"], rows, [12, 88])) + "\n"
+    rows = []
+    for entry in _cli.EXIT_CODES:
+        error = entry.error
+        raised = "" if error is None else f":class:`~shanghai_innovation.{error.__name__}`"
+        rows.append([str(entry.code), _escape(entry.meaning), raised])
+    return "\n".join(_list_table(["Exit code", "Meaning", "Raised as"], rows, [14, 56, 30])) + "\n"
 
 
 def cli_commands() -> list[str]:
@@ -338,48 +344,17 @@ def findings_rst() -> str:
     return "\n".join(out) + "\n"
 
 
-def audit_rules() -> list[tuple[str, str, str]] | None:
-    """``(rule id, severity or "", summary)`` for every registered rule, or None."""
-    try:
-        audit = importlib.import_module("shanghai_innovation._audit")
-    except ImportError:
-        return None
-    registry = None
-    for name in ("RULES", "REGISTRY", "rules"):
-        candidate = getattr(audit, name, None)
-        if candidate is not None:
-            registry = candidate() if callable(candidate) else candidate
-            break
-    if registry is None:
-        return None
-    items = registry.items() if isinstance(registry, dict) else ((None, r) for r in registry)
-    rules = []
-    for key, rule in items:
-        rid = getattr(rule, "id", None) or getattr(rule, "rule", None) or key
-        doc = getattr(rule, "description", None) or getattr(rule, "__doc__", None)
-        if doc is None and hasattr(rule, "check"):
-            doc = rule.check.__doc__
-        severity = getattr(rule, "severity", "")
-        severity = getattr(severity, "value", severity) or ""
-        summary = (doc or "").strip().split("\n\n")[0].replace("\n", " ")
-        rules.append((str(rid), str(severity), " ".join(summary.split())))
-    return rules
+def audit_rules() -> list[tuple[str, str]]:
+    """``(rule id, one-line description)`` for every rule of the audit, in report order."""
+    from shanghai_innovation._audit import RULES  # noqa: PLC0415
+
+    return [(rule.id, " ".join(rule.description.split())) for rule in RULES]
 
 
 def rules_rst() -> str:
     """The audit's rule registry as a table."""
-    rules = audit_rules()
-    if rules is None:
-        return (
-            ".. note::\n\n   The audit's rule registry was not available "
-            "when these docs were built.\n"
-        )
-    if any(sev for _, sev, _ in rules):
-        rows = [[_literal(rid), _escape(sev), _escape(text)] for rid, sev, text in rules]
-        table = _list_table(["Rule", "Severity", "What it checks"], rows, [22, 10, 68])
-    else:
-        rows = [[_literal(rid), _escape(text)] for rid, _, text in rules]
-        table = _list_table(["Rule", "What it checks"], rows, [25, 75])
+    rows = [[_literal(rid), _escape(text)] for rid, text in audit_rules()]
+    table = _list_table(["Rule", "What it checks"], rows, [25, 75])
     return "\n".join(table) + "\n"
 
 
@@ -416,8 +391,8 @@ def api_more_rst() -> str:
 # --------------------------------------------------------------------------- the figure
 
 
-def draw_figure(path: Path, dataset: Any = None) -> Path:
-    """Draw the 2020 timeline and the ranking movements into a PNG."""
+def build_figure(dataset: Any = None) -> Any:
+    """The 2020 timeline above the ranking movements, as a matplotlib figure (Agg)."""
     import matplotlib as mpl  # noqa: PLC0415
 
     mpl.use("Agg")
@@ -431,15 +406,21 @@ def draw_figure(path: Path, dataset: Any = None) -> Path:
     mpl.rcParams.update(
         {"svg.hashsalt": "si", "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold"}
     )
-    fig, (ax_t, ax_r) = plt.subplots(
-        2,
-        1,
-        figsize=(9, 2.2 + 0.28 * n_events + 2.6),
-        gridspec_kw={"height_ratios": [1.2 + 0.28 * n_events, 2.6]},
-        layout="constrained",
-    )
-    _draw_timeline(ax_t, events)
-    _draw_rankings(ax_r, ds)
+    timeline_height = 1.6 + 0.28 * n_events
+    fig = plt.figure(figsize=(9, timeline_height + 3.0), layout="constrained")
+    # Two subfigures, so the rankings panel is laid out on its own and takes the
+    # whole width instead of lining up under the timeline's plot area.
+    top, bottom = fig.subfigures(2, 1, height_ratios=[timeline_height, 3.0])
+    _draw_timeline(top.subplots(), events)
+    _draw_rankings(bottom.subplots(), ds)
+    return fig
+
+
+def draw_figure(path: Path, dataset: Any = None) -> Path:
+    """Draw the 2020 timeline and the ranking movements into a PNG."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    fig = build_figure(dataset)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
@@ -498,7 +479,19 @@ def _draw_timeline(ax_t: Any, events: list[Any]) -> None:
                     color=colours[precision], alpha=0.55, label=f"known to the {precision}"
                 )
             )
-    ax_t.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    if handles:
+        # Under the month labels, outside the plot, framed: a key, not a data point.
+        ax_t.legend(
+            handles=handles,
+            loc="upper right",
+            bbox_to_anchor=(1.0, -0.045 * 14 / n_events),
+            ncols=len(handles),
+            fontsize=8,
+            frameon=True,
+            title="Date precision:",
+            title_fontsize=8,
+            alignment="left",
+        )
 
 
 def _short_name(entity: Any) -> str:
@@ -507,62 +500,180 @@ def _short_name(entity: Any) -> str:
     return _shorten(min(names, key=len), 5, 36)
 
 
+#: How a doubted field of a ranking position is named in the figure.
+_RANKING_FIELDS = {
+    "previous_rank": "earlier place",
+    "previous_year": "earlier place",
+    "movement": "movement",
+    "rank": "place",
+}
+
+
+def ranking_caveats(dataset: Any, position: Any) -> list[str]:
+    """What the data doubts about a ranking position, in a few words each.
+
+    Read from the errata on the record (``"earlier place unverified"`` for an
+    ``unverified`` erratum on ``previous_rank``); with no erratum, a reference
+    of low confidence among the record's references still earns a caveat.
+    """
+    caveats = []
+    for erratum in dataset.errata:
+        if erratum.record == position.id:
+            what = _RANKING_FIELDS.get(erratum.field_name, erratum.field_name.replace("_", " "))
+            caveat = f"{what} {erratum.kind.value}"
+            if caveat not in caveats:
+                caveats.append(caveat)
+    if not caveats:
+        refs = [dataset.get(r) for r in getattr(position, "references", ())]
+        if any(getattr(getattr(r, "confidence", None), "value", None) == "low" for r in refs):
+            caveats.append("rests on a low-confidence source")
+    return caveats
+
+
+def ranking_label(dataset: Any, position: Any, name: str) -> str:
+    """The text beside a ranking's latest place: place, name, movement, and any caveat."""
+    if position.previous_rank is None or position.previous_year is None:
+        text = f"{position.rank}  {name} (no earlier place stated)"
+    else:
+        moved = position.previous_rank - position.rank
+        word = f"up {moved}" if moved > 0 else (f"down {-moved}" if moved < 0 else "unchanged")
+        text = f"{position.rank}  {name}: {word} since {position.previous_year}"
+    caveats = ranking_caveats(dataset, position)
+    if caveats:
+        text += "\n     (" + "; ".join(caveats) + ")"
+    return text
+
+
 def _draw_rankings(ax_r: Any, ds: Any) -> None:
-    """Earlier place to latest place per ranking, best at the top."""
+    """Earlier place to latest place per ranking, best at the top, doubted places hollow."""
     rankings = list(ds.rankings)
     names = {e.id: _short_name(e) for e in ds.entities}
-    worst = 1
+    places: list[int] = []
     for position in rankings:
-        label = names.get(position.ranking, position.ranking)
+        label = ranking_label(ds, position, names.get(position.ranking, position.ranking))
+        doubted = ranking_caveats(ds, position)
+        earlier_doubted = any(c.startswith("earlier place") for c in doubted)
+        latest_doubted = any(c.startswith("place") for c in doubted)
+        colour = "#1f6f8b" if position.previous_rank is not None else "#8c8c8c"
         if position.previous_rank is not None and position.previous_year is not None:
-            xs, ys = (
+            ax_r.plot(
                 [position.previous_year, position.edition],
                 [position.previous_rank, position.rank],
+                linestyle="--" if earlier_doubted else "-",
+                color=colour,
+                linewidth=2,
             )
-            moved = position.previous_rank - position.rank
-            word = f"up {moved}" if moved > 0 else (f"down {-moved}" if moved < 0 else "unchanged")
-            ax_r.plot(xs, ys, "-o", color="#1f6f8b", linewidth=2, markersize=7)
+            ax_r.plot(
+                [position.previous_year],
+                [position.previous_rank],
+                "o",
+                markersize=7,
+                color=colour,
+                markerfacecolor="white" if earlier_doubted else colour,
+                markeredgewidth=2,
+            )
             ax_r.annotate(
                 f"{position.previous_rank}",
-                (xs[0], ys[0]),
+                (position.previous_year, position.previous_rank),
                 textcoords="offset points",
-                xytext=(-12, 0),
+                xytext=(-10, 0),
                 ha="right",
                 va="center",
             )
-            ax_r.annotate(
-                f"{position.rank}  {label}: {word}",
-                (xs[1], ys[1]),
-                textcoords="offset points",
-                xytext=(10, 0),
-                ha="left",
-                va="center",
-            )
-            worst = max(worst, position.previous_rank, position.rank)
-        else:
-            ax_r.plot([position.edition], [position.rank], "o", color="#8c8c8c", markersize=7)
-            ax_r.annotate(
-                f"{position.rank}  {label}\n     (no earlier place stated)",
-                (position.edition, position.rank),
-                textcoords="offset points",
-                xytext=(10, 0),
-                ha="left",
-                va="center",
-            )
-            worst = max(worst, position.rank)
+            places.append(position.previous_rank)
+        ax_r.plot(
+            [position.edition],
+            [position.rank],
+            "o",
+            markersize=7,
+            color=colour,
+            markerfacecolor="white" if latest_doubted else colour,
+            markeredgewidth=2,
+        )
+        ax_r.annotate(
+            label,
+            (position.edition, position.rank),
+            textcoords="offset points",
+            xytext=(10, 0),
+            ha="left",
+            va="center",
+        )
+        places.append(position.rank)
     years = [p.edition for p in rankings] + [p.previous_year for p in rankings if p.previous_year]
     if years:
-        ax_r.set_xlim(min(years) - 1, max(years) + 6)
-        ax_r.set_xticks(range(min(years), max(years) + 1))
-    ax_r.set_ylim(worst + 1, 0)
-    ax_r.set_ylabel("rank (1 is best)")
+        first, last = min(years), max(years)
+        span = max(last - first, 1)
+        # Room on the right for the labels, in proportion to the years shown.
+        ax_r.set_xlim(first - 0.15 * span, last + 1.1 * span)
+        ax_r.set_xticks(range(first, last + 1))
+    if places:
+        # The places that occur, with half a place of air: rank 0 does not exist.
+        best, worst = min(places), max(places)
+        ax_r.set_ylim(worst + 0.6, best - 0.6)
+        ax_r.set_yticks(range(best, worst + 1))
+    ax_r.set_ylabel("place (1 is best)")
     ax_r.set_xlabel("edition year")
     ax_r.grid(color="#eeeeee")
-    ax_r.set_title("Ranking movements: earlier place to latest place")
+    ax_r.set_title(
+        "Ranking movements: earlier place to latest place (hollow: a place the data doubts)"
+    )
     if not rankings:
         ax_r.text(
             0.5, 0.5, "no ranking positions in the data", transform=ax_r.transAxes, ha="center"
         )
+
+
+# --------------------------------------------------------------------------- linked data
+
+
+def dataset_jsonld_text(dataset: Any = None) -> str:
+    """The landing page's schema.org Dataset as JSON text safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no ``</script>`` can
+    end the element early; the JSON reads the same.
+    """
+    import shanghai_innovation as si  # noqa: PLC0415
+    from shanghai_innovation._formats.jsonld import build_dataset_jsonld  # noqa: PLC0415
+
+    ds = si.load() if dataset is None else dataset
+    text = json.dumps(build_dataset_jsonld(ds), sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _on_html_page_context(
+    app: Any, pagename: str, templatename: str, context: Any, doctree: Any
+) -> None:
+    """Put the dataset's JSON-LD in the landing page's head (and nowhere else)."""
+    if pagename == app.config.root_doc:
+        app.add_js_file(None, body=dataset_jsonld_text(), type="application/ld+json")
+
+
+def cite_md(dataset: Any = None) -> str:
+    """The "how to cite" text (MyST): the dataset, its BibTeX, and the article it is made from."""
+    import shanghai_innovation as si  # noqa: PLC0415
+    from shanghai_innovation._formats.metadata import about  # noqa: PLC0415
+
+    facts = about(si.load() if dataset is None else dataset)
+    out = [
+        "Cite the dataset, giving its version:",
+        "",
+        f"> {facts.citation}",
+        "",
+        "and the article it is made from:",
+        "",
+        *(f"> {text}" for text in facts.source_citations),
+        "",
+        "As BibTeX (the same entry is `citeAs` in every release's `croissant.json`):",
+        "",
+        "```bibtex",
+        facts.bibtex,
+        "```",
+        "",
+        "The repository's `CITATION.cff` (Citation File Format 1.2.0) says the same for "
+        "GitHub's *Cite this repository* box, Zenodo and reference managers.",
+        "",
+    ]
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- Sphinx hooks
@@ -576,6 +687,7 @@ def generate(out: Path = GENERATED) -> None:
     _write(out / "cli.rst", cli_rst())
     _write(out / "exit_codes.rst", exit_codes_rst())
     _write(out / "api_more.rst", api_more_rst())
+    _write(out / "cite.md", cite_md())
     draw_figure(out / "timeline.png")
 
 
@@ -662,6 +774,7 @@ def _on_process_signature(
 def setup(app: Any) -> dict[str, Any]:
     """Register the generators and autodoc hooks."""
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_html_page_context)
     app.connect("autodoc-process-docstring", _keep_colons, priority=600)
     app.connect("autodoc-process-docstring", _on_process_docstring)
     app.connect("autodoc-process-signature", _on_process_signature)

@@ -22,8 +22,24 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from . import testing as testing
-    from ._audit import Finding, Severity, check
-    from ._bundled import between, get, lookup, related, search, timeline, where
+    from ._audit import Finding, Severity
+    from ._bundled import (
+        between,
+        check,
+        errata_for,
+        findings_for,
+        get,
+        lookup,
+        quantities,
+        related,
+        search,
+        sql,
+        timeline,
+        to_arrow,
+        to_pandas,
+        to_polars,
+        where,
+    )
     from ._dataset import TABLES, Dataset, DatasetInfo
     from ._errors import (
         DataError,
@@ -38,9 +54,8 @@ if TYPE_CHECKING:
         UnsafeArchiveError,
     )
     from ._index import when
-    from ._interop import sql, to_arrow, to_pandas, to_polars
     from ._load import load
-    from ._query import DateLike, DateMode, Match, convert, implied_rate
+    from ._query import DateLike, DateMode, convert, implied_rate
     from ._records import (
         Citation,
         Entity,
@@ -55,11 +70,13 @@ if TYPE_CHECKING:
         Record,
         Reference,
         Source,
+        Statement,
         Streak,
     )
     from ._release.diff import Diff, diff_datasets, diff_releases
     from ._release.export import ExportReport, export_release
     from ._release.reader import VerifyReport, load_release, verify
+    from ._search import ABBREVIATIONS, Match
     from ._values import Interval, Locator, PartialDate, Period, Quantity
     from ._vocab import (
         Confidence,
@@ -75,6 +92,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ABBREVIATIONS",
     "TABLES",
     "Citation",
     "Confidence",
@@ -120,6 +138,7 @@ __all__ = [
     "Severity",
     "ShanghaiInnovationError",
     "Source",
+    "Statement",
     "Streak",
     "Topic",
     "Unit",
@@ -130,12 +149,15 @@ __all__ = [
     "convert",
     "diff_datasets",
     "diff_releases",
+    "errata_for",
     "export_release",
+    "findings_for",
     "get",
     "implied_rate",
     "load",
     "load_release",
     "lookup",
+    "quantities",
     "related",
     "search",
     "sql",
@@ -151,8 +173,24 @@ __all__ = [
 #: The private module each public name lives in (the same names as the
 #: imports above, which are for type checkers; a test keeps the two in step).
 _HOMES: Final[dict[str, tuple[str, ...]]] = {
-    "_audit": ("Finding", "Severity", "check"),
-    "_bundled": ("between", "get", "lookup", "related", "search", "timeline", "where"),
+    "_audit": ("Finding", "Severity"),
+    "_bundled": (
+        "between",
+        "check",
+        "errata_for",
+        "findings_for",
+        "get",
+        "lookup",
+        "quantities",
+        "related",
+        "search",
+        "sql",
+        "timeline",
+        "to_arrow",
+        "to_pandas",
+        "to_polars",
+        "where",
+    ),
     "_dataset": ("TABLES", "Dataset", "DatasetInfo"),
     "_errors": (
         "DataError",
@@ -167,9 +205,8 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "UnsafeArchiveError",
     ),
     "_index": ("when",),
-    "_interop": ("sql", "to_arrow", "to_pandas", "to_polars"),
     "_load": ("load",),
-    "_query": ("DateLike", "DateMode", "Match", "convert", "implied_rate"),
+    "_query": ("DateLike", "DateMode", "convert", "implied_rate"),
     "_records": (
         "Citation",
         "Entity",
@@ -184,11 +221,13 @@ _HOMES: Final[dict[str, tuple[str, ...]]] = {
         "Record",
         "Reference",
         "Source",
+        "Statement",
         "Streak",
     ),
     "_release.diff": ("Diff", "diff_datasets", "diff_releases"),
     "_release.export": ("ExportReport", "export_release"),
     "_release.reader": ("VerifyReport", "load_release", "verify"),
+    "_search": ("ABBREVIATIONS", "Match"),
     "_values": ("Interval", "Locator", "PartialDate", "Period", "Quantity"),
     "_vocab": (
         "Confidence",

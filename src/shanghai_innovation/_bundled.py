@@ -1,7 +1,9 @@
-"""Module-level shortcuts: every query on the bundled dataset.
+"""Module-level shortcuts: every Dataset operation, on the bundled dataset.
 
 The bundled data is read and validated on the first call (behind a lock) and
-cached; each shortcut then calls the same-named :class:`Dataset` method.
+cached; each shortcut then calls the same-named :class:`Dataset` method, the
+one implementation. For any other dataset (a data folder, a release), call
+the methods on it: ``si.load_release(path).search("R&D")``.
 """
 
 from __future__ import annotations
@@ -9,13 +11,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from ._dataset import Dataset
-from ._records import Entity, Record
+from ._records import Entity, Erratum, Record
 
-if TYPE_CHECKING:  # the query modules load on the first query, not on the first lookup
-    from ._query import DateLike, DateMode, Match
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    from ._audit import Finding
+    from ._query import DateLike, DateMode
+    from ._search import Match
     from ._vocab import EntityKind, Section, Topic
 
-__all__ = ["between", "get", "lookup", "related", "search", "timeline", "where"]
+__all__ = [
+    "between",
+    "check",
+    "errata_for",
+    "findings_for",
+    "get",
+    "lookup",
+    "quantities",
+    "related",
+    "search",
+    "sql",
+    "timeline",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
+    "where",
+]
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -32,15 +56,16 @@ def get(id: str) -> Record | None: ...
 @overload
 def get(id: str, default: T) -> Record | T: ...
 def get(id: str, default: object = None) -> object:
-    """The bundled record with this id, or ``default``; see :meth:`Dataset.get`."""
+    """The bundled record with this id (or name), or ``default``; see :meth:`Dataset.get`."""
     return _bundled().get(id, default)
 
 
 def lookup(id: str) -> Record:
-    """The bundled record with this id; see :meth:`Dataset.lookup`.
+    """The bundled record with this id, or else going by this name; see :meth:`Dataset.lookup`.
 
     Raises:
-        RecordNotFoundError: a ``LookupError``, when no record has the id.
+        RecordNotFoundError: a ``LookupError``, when no record has the id or
+            name; it suggests close ones.
 
     """
     return _bundled().lookup(id)
@@ -111,6 +136,51 @@ def search(text: str, *, limit: int | None = None) -> tuple[Match, ...]:
     return _bundled().search(text, limit=limit)
 
 
-def related(entity: Entity | str) -> tuple[Record, ...]:
-    """Bundled records that mention an entity; see :meth:`Dataset.related`."""
-    return _bundled().related(entity)
+def related(record: Record | str, *, topics: bool = True) -> tuple[Record, ...]:
+    """Bundled records linked to a record, then sharing a topic; see :meth:`Dataset.related`."""
+    return _bundled().related(record, topics=topics)
+
+
+def errata_for(record: Record | str) -> tuple[Erratum, ...]:
+    """The errata on a bundled record; see :meth:`Dataset.errata_for`."""
+    return _bundled().errata_for(record)
+
+
+def findings_for(record: Record | str) -> tuple[Finding, ...]:
+    """The audit's findings about a bundled record; see :meth:`Dataset.findings_for`."""
+    return _bundled().findings_for(record)
+
+
+def check() -> list[Finding]:
+    """Run every audit rule over the bundled data; see :meth:`Dataset.check`."""
+    return _bundled().check()
+
+
+def to_arrow(table: str | type[Record]) -> pa.Table:
+    """One bundled table as a pyarrow Table; see :meth:`Dataset.to_arrow`."""
+    return _bundled().to_arrow(table)
+
+
+def to_pandas(table: str | type[Record]) -> pd.DataFrame:
+    """One bundled table as a pandas DataFrame (extra ``pandas``); see :meth:`Dataset.to_pandas`."""
+    return _bundled().to_pandas(table)
+
+
+def to_polars(table: str | type[Record]) -> pl.DataFrame:
+    """One bundled table as a Polars DataFrame (extra ``polars``); see :meth:`Dataset.to_polars`."""
+    return _bundled().to_polars(table)
+
+
+def sql(query: str) -> pa.Table:
+    """A DuckDB query over the bundled tables (extra ``sql``); see :meth:`Dataset.sql`.
+
+    >>> sql("select m.id, e.name from metrics m join entities e on m.subject = e.id"
+    ...     " where m.id = 'rd-spending-2019'").to_pylist()
+    [{'id': 'rd-spending-2019', 'name': 'Shanghai'}]
+    """
+    return _bundled().sql(query)
+
+
+def quantities() -> pa.Table:
+    """Every quantity the bundled data states, one per row; see :meth:`Dataset.quantities`."""
+    return _bundled().quantities()

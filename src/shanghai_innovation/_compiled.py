@@ -6,9 +6,12 @@ every wheel carries ``_compiled.json``: the bundled dataset as the TOML path
 (:func:`~shanghai_innovation._load.read_directory`, every check) loaded it
 at build time, written in the converter's plain shapes, with the SHA-256 of
 the TOML files it came from. :func:`read_bundled` uses it only when that
-digest equals the digest of the TOML files installed beside it. It builds
-every record through its class, so every attrs validator runs, with the
-converter's own value hooks (``_plain``), then checks ids and references
+digest equals the digest of the TOML files installed beside it. It holds
+the file to every check the TOML path makes of parsed data: the JSON is
+parsed strictly under the caps (``_strict_json``, ``_limits``), tables under
+the row and record caps, every record built through its class with the
+converter's own value hooks (``_plain``), so every attrs validator runs (the
+text validator of ``_text`` included), then ids and references checked
 across tables as the TOML path does. When anything is amiss (no file, a
 stale digest, a value that no longer passes) it returns ``None`` and the
 caller reads the TOML, which gives the same Dataset or the located errors.
@@ -29,10 +32,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from . import _limits
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._load import INFO_FILE, _bundled, check_references, read_directory
 from ._plain import structurer, unstructure
 from ._records import RECORD_TYPES, Record
+from ._strict_json import parse_json
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -55,6 +60,7 @@ COMPILED_FILE: Final = "_compiled.json"
 FORMAT: Final = 1
 
 _TYPES: Final[dict[str, type[Record]]] = {cls.table: cls for cls in RECORD_TYPES}
+_KEYS: Final = frozenset({"format", "toml_sha256", "dataset", "tables"})
 
 
 def data_files() -> tuple[str, ...]:
@@ -87,22 +93,39 @@ def encode(dataset: Dataset, digest: str) -> bytes:
 def decode(raw: bytes, digest: str) -> Dataset:
     """The Dataset a compiled file holds, when it was made from TOML files with this digest.
 
+    The file passes what the TOML path asks of the data once parsed: it is
+    parsed as strictly as any JSON the library reads (the byte, value and
+    nesting caps, no key twice, no ``NaN``, no lone surrogate), each table
+    holds at most :data:`~shanghai_innovation._limits.MAX_ROWS` records and
+    all of them at most :data:`~shanghai_innovation._limits.MAX_RECORDS`,
+    every record is built by its class (every validator runs) and the
+    references across tables are checked.
+
     Raises:
-        ValueError: a stale or foreign file, or references that do not resolve.
+        ValueError: a stale, foreign or refused file, or references that do not resolve.
         Exception: whatever a record's class or a value hook raises.
 
     """
-    document = json.loads(raw)
-    if not isinstance(document, dict):
+    document = parse_json(_capped(raw).decode("utf-8"))
+    if not isinstance(document, dict) or set(document) != _KEYS:
         msg = "not a compiled data file"
-        raise TypeError(msg)
-    if document.get("format") != FORMAT or document.get("toml_sha256") != digest:
+        raise ValueError(msg)
+    if document["format"] != FORMAT or document["toml_sha256"] != digest:
         msg = "made from other data files or in another layout"
         raise ValueError(msg)
-    tables: dict[str, Any] = document["tables"]
-    if set(tables) != set(TABLES):
+    tables = document["tables"]
+    if not isinstance(tables, dict) or set(tables) != set(TABLES):
         msg = f"tables {sorted(tables)}, expected {sorted(TABLES)}"
         raise ValueError(msg)
+    total = 0
+    for name, rows in tables.items():
+        if not isinstance(rows, list):
+            msg = f"{name}: expected a list of records"
+            raise TypeError(msg)
+        total += len(rows)
+        if len(rows) > _limits.MAX_ROWS or total > _limits.MAX_RECORDS:
+            msg = f"{name}: over the cap of records a table or in all"
+            raise ValueError(msg)
     info = structurer(DatasetInfo)(document["dataset"])
     records: dict[str, Any] = {
         name: list(map(structurer(_TYPES[name]), rows)) for name, rows in tables.items()
@@ -123,10 +146,19 @@ def read(read_file: Callable[[str], bytes]) -> Dataset | None:
     """
     try:
         raw = read_file(COMPILED_FILE)
-        digest = toml_digest(lambda name: read_file(f"data/{name}"))
+        digest = toml_digest(lambda name: _capped(read_file(f"data/{name}")))
         return decode(raw, digest)
     except Exception:  # anything amiss: the TOML path decides, and words it
         return None
+
+
+def _capped(raw: bytes) -> bytes:
+    # The per-file byte cap the TOML path applies: a data file over it is
+    # never vouched for, and the compiled file is held to it too.
+    if len(raw) > _limits.MAX_FILE_BYTES:
+        msg = f"larger than the cap of {_limits.MAX_FILE_BYTES} bytes for one file"
+        raise ValueError(msg)
+    return raw
 
 
 def _package_file(path: str) -> bytes:

@@ -15,6 +15,7 @@ rankings           ``published``, else the ``edition`` year
 streaks            ``latest_year``
 pledges            ``made``
 references         ``as_of``
+statements         ``period``, when the claim is tied to a time
 others             none: entities, firsts, quotes, photos and errata are undated
 =================  ==========================================================
 
@@ -31,12 +32,8 @@ import contextlib
 import datetime as dt
 import gc
 import operator
-import typing
-import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Final
-
-import attrs
+from typing import TYPE_CHECKING
 
 from ._records import (
     Entity,
@@ -48,6 +45,7 @@ from ._records import (
     Record,
     Reference,
     Source,
+    Statement,
     Streak,
     reference_fields,
 )
@@ -55,18 +53,9 @@ from ._values import PartialDate, Period
 
 if TYPE_CHECKING:
     from ._dataset import Dataset
+    from ._search import SearchIndex
 
-__all__ = [
-    "Index",
-    "fold",
-    "gc_paused",
-    "searched_fields",
-    "texts",
-    "timeline_key",
-    "when",
-]
-
-_NOT_SEARCHED: Final = frozenset({"id", "url", "language", "field_name"})
+__all__ = ["Index", "gc_paused", "links", "timeline_key", "when"]
 
 
 @contextlib.contextmanager
@@ -85,17 +74,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def fold(text: str) -> str:
-    """Text folded for matching: accents dropped (NFKD), case folded, spaces collapsed.
-
-    >>> fold("  Zhāngjiāng   HI-TECH ")
-    'zhangjiang hi-tech'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
 
 
 def when(record: Record) -> PartialDate | Period | None:
@@ -117,6 +95,8 @@ def when(record: Record) -> PartialDate | Period | None:
             return PartialDate.from_date(record.published)
         case Reference():
             return record.as_of
+        case Statement():
+            return record.period
     return None
 
 
@@ -125,8 +105,8 @@ def timeline_key(date: PartialDate | Period) -> PartialDate:
     return date.end if isinstance(date, Period) else date
 
 
-def _references(record: Record) -> Iterator[str]:
-    """Every id a record points at: reference fields, and an erratum's record."""
+def links(record: Record) -> Iterator[str]:
+    """Every id a record points at: its reference fields, and an erratum's record."""
     for name, _ in reference_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, tuple):
@@ -135,38 +115,6 @@ def _references(record: Record) -> Iterator[str]:
             yield value
     if isinstance(record, Erratum):
         yield record.record
-
-
-_SEARCHED_FIELDS: Final[dict[type[Record], tuple[str, ...]]] = {}
-
-
-def searched_fields(cls: type[Record]) -> tuple[str, ...]:
-    """The free-text fields search reads: every text field but ids, urls and codes.
-
-    Names, aliases, titles, summaries, measures, descriptions, goals,
-    captions, quoted words, explanations, ...
-    """
-    cached = _SEARCHED_FIELDS.get(cls)
-    if cached is not None:
-        return cached
-    hints = typing.get_type_hints(cls)
-    names = []
-    for field in attrs.fields(cls):  # type: ignore[arg-type]
-        if field.name in _NOT_SEARCHED or field.metadata.get("references"):
-            continue
-        if hints[field.name] in (str, str | None, tuple[str, ...]):
-            names.append(field.name)
-    _SEARCHED_FIELDS[cls] = tuple(names)
-    return _SEARCHED_FIELDS[cls]
-
-
-def texts(record: Record) -> Iterator[tuple[str, str, str]]:
-    """``(field, text, folded text)`` for every searched text of a record."""
-    for name in searched_fields(type(record)):
-        value = getattr(record, name)
-        for text in value if isinstance(value, tuple) else (value,):
-            if text is not None:
-                yield name, text, fold(text)
 
 
 #: A dated record in the range index: first day, last day, timeline rank, record.
@@ -187,7 +135,9 @@ class Index:
         timeline: every dated record in chronological order, stable for ties.
         by_topic, by_section, by_kind, mentions: inverted indexes to records
             in table order then file order.
-        names: folded entity id, name or alias to entity ids.
+
+    The search structures (every searched text, every name) are built
+    apart, on the first search or name looked up (:meth:`searcher`).
 
     """
 
@@ -198,11 +148,10 @@ class Index:
         "by_topic",
         "classes",
         "mentions",
-        "names",
         "order",
         "rank",
         "records",
-        "searchable",
+        "search",
         "timeline",
     )
 
@@ -218,7 +167,6 @@ class Index:
         self.by_section: dict[str, list[Record]] = {}
         self.by_kind: dict[str, list[Record]] = {}
         self.mentions: dict[str, list[Record]] = {}
-        self.names: dict[str, list[str]] = {}
         dated: dict[int, list[tuple[dt.date, dt.date, int, Record]]] = {}
         keyed: list[tuple[tuple[int, int, int], Record]] = []
         # Many records share a date: work out each distinct date's span once.
@@ -232,16 +180,12 @@ class Index:
             if locator is not None:
                 self.by_section.setdefault(locator.section.value, []).append(record)
             seen: set[str] = set()
-            for target in _references(record):
+            for target in links(record):
                 if target not in seen:
                     seen.add(target)
                     self.mentions.setdefault(target, []).append(record)
             if isinstance(record, Entity):
                 self.by_kind.setdefault(record.kind.value, []).append(record)
-                for label in (record.id, record.name, *record.aliases):
-                    ids = self.names.setdefault(fold(label), [])
-                    if record.id not in ids:
-                        ids.append(record.id)
             date = when(record)
             if date is not None:
                 known = spans.get(date)
@@ -268,15 +212,16 @@ class Index:
                 [item[0] for item in entries],
                 [(first, last, rank[id(record)], record) for first, last, _, record in entries],
             )
-        self.searchable: list[tuple[Record, tuple[tuple[str, str, str], ...]]] | None = None
+        self.search: SearchIndex | None = None
 
-    def texts(self) -> list[tuple[Record, tuple[tuple[str, str, str], ...]]]:
-        """Every record with its searched texts, folded once and kept."""
-        if self.searchable is None:
-            self.searchable = [
-                (record, tuple(texts(record))) for record in self.records
-            ]
-        return self.searchable
+    def searcher(self) -> SearchIndex:
+        """Every record's searched texts and names, read on first use and kept."""
+        if self.search is None:
+            from ._search import SearchIndex  # noqa: PLC0415 - built on the first search only
+
+            with gc_paused():
+                self.search = SearchIndex(self.records)
+        return self.search
 
     @classmethod
     def of(cls, dataset: Dataset) -> Index:

@@ -1,15 +1,22 @@
 """Tables as Arrow, pandas and Polars, and SQL over every table with DuckDB.
 
-pyarrow is a dependency; pandas, Polars and DuckDB are optional extras,
-imported only by the function that needs them. A missing one raises
-:class:`~shanghai_innovation.MissingExtraError` naming the extra to install.
+The one implementation of each conversion; :class:`~shanghai_innovation.Dataset`
+methods call these, and the package's functions call those methods on the
+bundled dataset. pyarrow is a dependency; pandas, Polars and DuckDB are
+optional extras, imported only by the function that needs them. A missing
+one raises :class:`~shanghai_innovation.MissingExtraError` naming the extra
+to install.
+
+Every result is one table and speaks the Arrow PyCapsule stream protocol
+(``__arrow_c_stream__``): a pyarrow Table does, and so do the DataFrames of
+pandas 2.2+ and Polars 1.0+, so any Arrow-aware library reads them directly.
 """
 
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._errors import MissingExtraError
 
@@ -19,8 +26,18 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ._dataset import Dataset
+    from ._records import Record
+    from ._schema import TableSpec
 
-__all__ = ["require", "sql", "to_arrow", "to_pandas", "to_polars"]
+__all__ = [
+    "arrow_table",
+    "frame_attrs",
+    "pandas_frame",
+    "polars_frame",
+    "require",
+    "run_sql",
+    "to_frame",
+]
 
 
 def require(module: str, extra: str) -> ModuleType:
@@ -40,83 +57,83 @@ def require(module: str, extra: str) -> ModuleType:
         raise MissingExtraError(msg, name=module) from exc
 
 
-def _dataset(dataset: Dataset | None) -> Dataset:
-    if dataset is not None:
-        return dataset
-    from ._load import load  # noqa: PLC0415 - loads the data only when asked
-
-    return load()
-
-
-def to_arrow(table: str, dataset: Dataset | None = None) -> pa.Table:
-    """One table as a pyarrow Table, typed by the table spec.
-
-    Each field of the schema carries metadata ``description`` (and ``unit``
-    where the column has one, ``references`` for ids of another table);
-    the schema metadata names the table. ``dataset`` defaults to the
-    bundled data.
-
-    Raises:
-        RecordNotFoundError: when there is no such table.
-
-    """
-    from ._formats.arrow import to_arrow as records_to_arrow  # noqa: PLC0415 - imports pyarrow
+def _spec(dataset: Dataset, table: str | type[Record]) -> tuple[TableSpec, tuple[Record, ...]]:
+    from ._query import table_name  # noqa: PLC0415
     from ._schema import table_spec  # noqa: PLC0415
 
-    records = _dataset(dataset).table(table)
-    return records_to_arrow(table_spec(table), records)
+    records = dataset.table(table)
+    return table_spec(table_name(table)), records
 
 
-def to_pandas(table: str, dataset: Dataset | None = None) -> pd.DataFrame:
-    """One table as a pandas DataFrame (extra ``pandas``).
+def arrow_table(dataset: Dataset, table: str | type[Record]) -> pa.Table:
+    """One table of a dataset as a pyarrow Table, typed and described by the table spec."""
+    from ._formats.arrow import to_arrow  # noqa: PLC0415 - imports pyarrow
 
-    Enumerated columns become ``category``, dates ``datetime.date`` objects,
-    lists Python lists; missing values are ``None``/``NaN`` as pandas does.
+    spec, records = _spec(dataset, table)
+    return to_arrow(spec, records)
 
-    Raises:
-        MissingExtraError: when pandas is not installed.
 
+def frame_attrs(spec: TableSpec) -> dict[str, Any]:
+    """What a pandas DataFrame of a table carries in ``attrs``: the table and its columns.
+
+    ``{"table": name, "description": ..., "columns": {column: {"description":
+    ..., "unit": ... (when it has one), "derived": True (when computed)}}}``.
+    """
+    columns: dict[str, dict[str, Any]] = {}
+    for column in spec.columns:
+        about: dict[str, Any] = {"description": column.description}
+        if column.unit is not None:
+            about["unit"] = column.unit
+        if column.derived:
+            about["derived"] = True
+        columns[column.name] = about
+    return {"table": spec.name, "description": spec.description, "columns": columns}
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as pandas with real types: datetime64, nullable booleans and integers."""
+    pandas = require("pandas", "pandas")
+    import pyarrow  # noqa: PLC0415
+
+    nullable = {pyarrow.bool_(): pandas.BooleanDtype(), pyarrow.int64(): pandas.Int64Dtype()}
+    frame: pd.DataFrame = table.to_pandas(date_as_object=False, types_mapper=nullable.get)
+    return frame
+
+
+def pandas_frame(dataset: Dataset, table: str | type[Record]) -> pd.DataFrame:
+    """One table of a dataset as a pandas DataFrame (extra ``pandas``).
+
+    Dates are ``datetime64``, true/false columns the nullable ``boolean``
+    dtype, whole numbers the nullable ``Int64``, enumerated columns
+    ``category``; ``DataFrame.attrs`` describes the table and every column
+    (see :func:`frame_attrs`).
     """
     require("pandas", "pandas")
-    frame: pd.DataFrame = to_arrow(table, dataset).to_pandas()
+    spec, _ = _spec(dataset, table)
+    frame = to_frame(arrow_table(dataset, table))
+    frame.attrs.update(frame_attrs(spec))
     return frame
 
 
-def to_polars(table: str, dataset: Dataset | None = None) -> pl.DataFrame:
-    """One table as a Polars DataFrame (extra ``polars``).
-
-    Enumerated columns become ``Categorical``, dates ``Date``, lists ``List(String)``.
-
-    Raises:
-        MissingExtraError: when Polars is not installed.
-
-    """
+def polars_frame(dataset: Dataset, table: str | type[Record]) -> pl.DataFrame:
+    """One table of a dataset as a Polars DataFrame (extra ``polars``)."""
     polars = require("polars", "polars")
-    frame: pl.DataFrame = polars.from_arrow(to_arrow(table, dataset))
+    frame: pl.DataFrame = polars.from_arrow(arrow_table(dataset, table))
     return frame
 
 
-def sql(query: str, dataset: Dataset | None = None) -> pa.Table:
-    """Run a DuckDB query over every table, each registered by its name (extra ``sql``).
-
-    Quote table names that are SQL keywords: ``select * from "references"``.
-
-    >>> sql("select m.id, e.name from metrics m join entities e on m.subject = e.id"
-    ...     " where m.id = 'rd-spending-2019'").to_pylist()
-    [{'id': 'rd-spending-2019', 'name': 'Shanghai'}]
-
-    Raises:
-        MissingExtraError: when DuckDB is not installed.
-
-    """
+def run_sql(dataset: Dataset, query: object) -> pa.Table:
+    """A DuckDB query over every table of a dataset, each registered by its name (extra ``sql``)."""
+    if not isinstance(query, str):
+        msg = f"query must be SQL text (str), got {type(query).__name__}"
+        raise TypeError(msg)
     duckdb = require("duckdb", "sql")
     from ._dataset import TABLES  # noqa: PLC0415
 
-    data = _dataset(dataset)
     connection = duckdb.connect()
     try:
         for name in TABLES:
-            connection.register(name, to_arrow(name, data))
+            connection.register(name, arrow_table(dataset, name))
         relation = connection.sql(query)
         if relation is None:  # a statement that returns no rows
             import pyarrow as pa  # noqa: PLC0415

@@ -3,10 +3,18 @@
 Every problem found is collected and raised together as one
 :class:`~shanghai_innovation.DataError`, one line per problem, each naming
 the data file, the record id and the field.
+
+A data folder passed with ``--data`` may come from anyone, so each file is
+read under the per-file byte cap and the value cap (counted before
+parsing), a TOML document nesting deeper than the nesting cap is refused
+(``tomllib`` would otherwise recurse until Python gives up), and a table may
+hold at most the row cap of records
+(:mod:`shanghai_innovation._limits`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 import typing
@@ -15,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _limits
 from ._dataset import TABLES, Dataset, DatasetInfo
-from ._errors import DataError
+from ._errors import DataError, check_argument
 from ._plain import field_types
 from ._records import RECORD_TYPES, Erratum, Record, reference_fields
 
@@ -44,24 +53,42 @@ def _bundled() -> Traversable:
     return resources.files("shanghai_innovation").joinpath("data")
 
 
+def _depth(document: Any) -> int:
+    """How deeply tables and arrays nest in a parsed document (walked without recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return deepest
+
+
 def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
     import tomllib  # noqa: PLC0415 - see the imports
 
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{label}: file missing") from None
-    except OSError as exc:
-        raise DataError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    raw = _limits.read_capped(file, label, DataError)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{label}: not UTF-8 text (byte {exc.start})"
         raise DataError(msg) from None
+    too_deep = f"{label}: not valid TOML (nested deeper than the cap of {_limits.MAX_NESTING})"
+    # Every value follows '=' or ',' or opens with a bracket: an upper bound, whatever the strings.
+    values = text.count("=") + text.count(",") + text.count("[") + text.count("{")
+    if values > _limits.MAX_VALUES:
+        raise DataError(f"{label}: over the cap of {_limits.MAX_VALUES} values")
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{label}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise DataError(too_deep) from None
+    if _depth(document) > _limits.MAX_NESTING:
+        raise DataError(too_deep)
+    return document
 
 
 def _read_table(
@@ -82,6 +109,9 @@ def _read_table(
     rows = document.get(table, [])
     if not isinstance(rows, list):
         problems.append(f"{where}: {table} must be an array of tables ([[{table}]])")
+        return []
+    if len(rows) > _limits.MAX_ROWS:
+        problems.append(f"{where}: {len(rows)} records, over the cap of {_limits.MAX_ROWS}")
         return []
     records: list[Record] = []
     for index, row in enumerate(rows, 1):
@@ -176,6 +206,9 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
     tables: Mapping[str, list[Record]] = {
         table: _read_table(folder, label, table, problems) for table in TABLES
     }
+    total = sum(len(records) for records in tables.values())
+    if total > _limits.MAX_RECORDS:
+        problems.append(f"{label}: {total} records, over the cap of {_limits.MAX_RECORDS}")
     if problems or info is None:
         raise DataError(problems)
     dataset = Dataset(info, **tables)  # type: ignore[arg-type]
@@ -196,10 +229,12 @@ def load(directory: Path | str | None = None) -> Dataset:
 
     Raises:
         DataError: when a data file is invalid, one line per problem.
+        TypeError: ``directory`` is not a path.
 
     """
     global _cached  # noqa: PLW0603 - the one module-level cache, guarded by a lock
     if directory is not None:
+        check_argument("directory", directory, (str, os.PathLike), "a path (str or os.PathLike)")
         return read_directory(directory)
     with _lock:
         if _cached is None:

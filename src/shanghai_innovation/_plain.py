@@ -42,8 +42,9 @@ __all__ = [
 # Exports store whole numbers as 64-bit integers and numbers as 64-bit floats.
 _INT64: Final = range(-(2**63), 2**63)
 _FLOAT_MAX: Final = Fraction(sys.float_info.max)
-_LOCATOR: Final = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)#([a-z0-9-]+)/([1-9]\d*)")
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d would also take other scripts' digits.
+_LOCATOR: Final = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)#([a-z0-9-]+)/([1-9][0-9]*)")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def structure_locator(value: Any, _: Any) -> Locator:
@@ -107,6 +108,16 @@ def _structure_fraction(value: Any, _: Any) -> Fraction:
     return number
 
 
+def _structure_token(value: Any, kind: type[enum.StrEnum]) -> enum.StrEnum:
+    # A vocabulary is a StrEnum, so without this hook the one for str would
+    # claim it (cattrs dispatches on the first class of the MRO it knows).
+    return kind(value)
+
+
+def _unstructure_token(member: enum.StrEnum) -> str:
+    return member.value
+
+
 def _strict_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
         msg = f"expected true or false, got {type(value).__name__}"
@@ -118,6 +129,7 @@ def _strict_bool(value: Any, _: Any) -> bool:
 #: these hooks, and :func:`structurer` calls them, so both check alike.
 STRUCTURE_HOOKS: Final[dict[Any, Callable[[Any, Any], Any]]] = {
     str: _strict_str,
+    enum.StrEnum: _structure_token,
     int: _strict_int,
     bool: _strict_bool,
     Fraction: _structure_fraction,
@@ -132,6 +144,7 @@ UNSTRUCTURE_HOOKS: Final[dict[type, Callable[[Any], Any]]] = {
     dt.date: dt.date.isoformat,
     PartialDate: str,
     Locator: str,
+    enum.StrEnum: _unstructure_token,
 }
 
 # Annotations are text (``from __future__ import annotations``): each distinct
@@ -207,8 +220,9 @@ def _make_structurer(tp: Any) -> Callable[[Any], Any]:
             return tuple(map(item, value))
 
         return tuple_of
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp
+    if isinstance(tp, type) and issubclass(tp, enum.StrEnum):
+        token = STRUCTURE_HOOKS[enum.StrEnum]
+        return lambda value: token(value, tp)
     if isinstance(tp, type) and attrs.has(tp):
         return _attrs_structurer(tp)
     msg = f"no plain structurer for {tp!r}"
@@ -261,8 +275,6 @@ def _make_unstructurer(cls: type) -> Callable[[Any], Any]:
     for kind, hook in UNSTRUCTURE_HOOKS.items():
         if issubclass(cls, kind) and not issubclass(cls, dt.datetime):
             return hook
-    if issubclass(cls, enum.Enum):
-        return lambda member: member.value
     if issubclass(cls, tuple | list):
         return _as_list
     if attrs.has(cls):

@@ -1,4 +1,4 @@
-"""Queries over a Dataset: filters, date ranges, the timeline, search and currency conversion.
+"""Queries over a Dataset: filters, date ranges, links, search and currency conversion.
 
 The functions here take a :class:`~shanghai_innovation.Dataset` and its
 :class:`~shanghai_innovation._index.Index`; the Dataset's methods call them.
@@ -14,36 +14,26 @@ up to 2020-11-30). A record's date is the span of days it can mean (see
 - ``mode="overlaps"``: at least one day of the span lies in the range, so
   ``2020-11`` overlaps 2020-11-15..2020-12-31.
 
-Search folds case and accents (NFKD, combining marks dropped, casefold,
-spaces collapsed) on both sides and scores each record by its best field:
-
-=====  ================================================================
-score  the folded query ...
-=====  ================================================================
-4      equals the whole field (an exact name, alias or title)
-3      starts the field (a prefix)
-2      appears in the field as whole words
-1      appears in the field anywhere
-=====  ================================================================
-
-Matches come in a fixed order: score descending, then table order, then id.
+Records are named by id, or by any name they go by (see
+:func:`~shanghai_innovation._search.name_key`: case, accents, apostrophes,
+hyphens and punctuation ignored, abbreviations expanded, plurals singular).
+Search is described in :mod:`shanghai_innovation._search`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import operator
-import re
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final, Literal
 
-import attrs
-
-from ._errors import RecordNotFoundError
-from ._index import Index, fold, gc_paused
-from ._records import RECORD_TYPES, Entity, Metric, Record
+from ._errors import RecordNotFoundError, check_argument
+from ._index import Index, gc_paused, links
+from ._records import RECORD_TYPES, Entity, Erratum, Metric, Record
+from ._search import Match, fold, name_key
 from ._values import PartialDate, parse_fraction
 from ._vocab import EntityKind, Section, Topic, Unit
 
@@ -53,13 +43,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DateLike",
     "DateMode",
-    "Match",
     "between",
     "convert",
+    "errata_for",
     "implied_rate",
+    "named",
     "related",
+    "resolve",
     "resolve_entity",
     "search",
+    "table_name",
     "where",
 ]
 
@@ -71,43 +64,29 @@ DateLike = PartialDate | dt.date | str | int
 _TABLE_ORDER: Final = {cls.table: i for i, cls in enumerate(RECORD_TYPES)}
 
 
-@attrs.frozen
-class Match:
-    """One search hit: how well it matched, the record, and the field that matched best."""
-
-    #: 4 exact, 3 prefix, 2 whole words, 1 substring (see :func:`search`).
-    score: int
-    #: The record found.
-    record: Record
-    #: The field whose text matched best (``"name"``, ``"aliases"``, ``"measure"``, ...).
-    field: str
-    #: That field's text, as stored.
-    text: str
-
-
-def _as_date(value: object, *, last: bool) -> dt.date:
+def _as_date(value: object, *, last: bool, argument: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        msg = f"expected a date without a time, got {value.isoformat()}"
+        msg = f"{argument} must be a date without a time, got {value.isoformat()}"
         raise TypeError(msg)
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, bool):
-        msg = "expected a date, got a bool"
-        raise TypeError(msg)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         date = PartialDate(value)
     elif isinstance(value, str):
         date = PartialDate.parse(value)
     elif isinstance(value, PartialDate):
         date = value
     else:
-        msg = f"expected a date, a partial date, text or a year, got {type(value).__name__}"
+        msg = (
+            f"{argument} must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, "
+            f"got {type(value).__name__}"
+        )
         raise TypeError(msg)
     return date.end if last else date.start
 
 
-def _check_mode(mode: str) -> bool:
-    if mode not in ("within", "overlaps"):
+def _check_mode(mode: object) -> bool:
+    if mode not in ("within", "overlaps") or not isinstance(mode, str):
         msg = f"mode must be 'within' or 'overlaps', got {mode!r}"
         raise ValueError(msg)
     return mode == "overlaps"
@@ -118,8 +97,8 @@ def between(
 ) -> tuple[Record, ...]:
     """Dated records in a range, in timeline order (see the module docs)."""
     overlaps = _check_mode(mode)
-    first = dt.date.min if start is None else _as_date(start, last=False)
-    last = dt.date.max if end is None else _as_date(end, last=True)
+    first = dt.date.min if start is None else _as_date(start, last=False, argument="start")
+    last = dt.date.max if end is None else _as_date(end, last=True, argument="end")
     if last < first:
         return ()
     with gc_paused():  # a wide range makes many pairs; see gc_paused
@@ -128,62 +107,163 @@ def between(
         return tuple(record for _, record in found)
 
 
-def _token(value: enum.Enum | str, kind: type[enum.Enum]) -> str:
+def _token(value: object, kind: type[enum.StrEnum], argument: str) -> str:
+    article = "an" if kind.__name__[0] in "AEIOU" else "a"
     if isinstance(value, kind):
-        return str(value.value)
+        return str(value)
     if isinstance(value, str):
-        tokens = {str(m.value) for m in kind}
-        if value not in tokens:
-            allowed = ", ".join(sorted(tokens))
-            msg = f"no {kind.__name__} {value!r}; expected one of: {allowed}"
+        if value not in kind.__members__.values():
+            allowed = ", ".join(sorted(kind))
+            msg = f"{argument} must be {article} {kind.__name__} token, one of: {allowed}; "
+            msg += f"got {value!r}"
             raise ValueError(msg)
         return value
-    msg = f"expected a {kind.__name__} or its token, got {type(value).__name__}"
+    msg = f"{argument} must be {article} {kind.__name__} or its token (text), got "
+    msg += type(value).__name__
     raise TypeError(msg)
 
 
-def resolve_entity(index: Index, entity: Entity | str) -> tuple[str, ...]:
-    """Entity ids an id, name or alias stands for (folded: case and accents ignored).
+def table_name(table: object) -> str:
+    """The name of a table given by name (``"metrics"``) or record class (:class:`Metric`).
 
     Raises:
-        RecordNotFoundError: when no entity has that id, name or alias.
+        RecordNotFoundError: for a name or class that is no table.
+        TypeError: for anything else.
 
     """
-    if isinstance(entity, Entity):
-        return (entity.id,)
-    ids = index.names.get(fold(entity))
-    if not ids:
-        msg = f"no entity with id, name or alias {entity!r}"
-        raise RecordNotFoundError(msg)
-    return tuple(ids)
-
-
-def _table_name(table: str | type[Record]) -> str:
-    name = table if isinstance(table, str) else getattr(table, "table", None)
+    if isinstance(table, str):
+        name = table
+    elif isinstance(table, type) and issubclass(table, Record):
+        name = getattr(table, "table", "")
+    else:
+        msg = f"table must be a table name or a record class, got {type(table).__name__}"
+        raise TypeError(msg)
     if name not in _TABLE_ORDER:
         known = ", ".join(_TABLE_ORDER)
         msg = f"no table {table!r}; tables are: {known}"
         raise RecordNotFoundError(msg)
-    return str(name)
+    return name
 
 
-def _mentioning(index: Index, ids: Iterable[str]) -> list[Record]:
-    found: dict[int, Record] = {}
-    for entity_id in ids:
-        for record in index.mentions.get(entity_id, ()):
-            found.setdefault(id(record), record)
+def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tuple[str, ...]:
+    """Up to three ids or names close to ``text`` (difflib on the folded text), closest first."""
+    candidates: dict[str, str] = {}
+    for record, label in index.searcher().labels():
+        if not entities_only or isinstance(record, Entity):
+            candidates.setdefault(fold(label), label)
+    close = difflib.get_close_matches(fold(text), candidates, n=3, cutoff=0.6)
+    return tuple(candidates[c] for c in close)
+
+
+def _not_found(
+    index: Index, what: str, text: str, *, entities_only: bool = False
+) -> RecordNotFoundError:
+    close = suggestions(index, text, entities_only=entities_only)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return RecordNotFoundError(f"no {what} with id or name {text!r}{hint}", suggestions=close)
+
+
+def named(index: Index, name: str) -> list[Record]:
+    """Records going by this name (a name field, folded: see :func:`name_key`), in order."""
+    return list(index.searcher().names.get(name_key(name), ()))
+
+
+def resolve(index: Index, target: object, argument: str = "record") -> tuple[Record, ...]:
+    """The records a record, an id or a name stands for: the id first, else every record so named.
+
+    Raises:
+        RecordNotFoundError: when no record has that id or name (suggesting close ones).
+        TypeError: for anything but a record or text.
+
+    """
+    if isinstance(target, Record):
+        return (target,)
+    if not isinstance(target, str):
+        msg = f"{argument} must be a record, or its id or name (text), got {type(target).__name__}"
+        raise TypeError(msg)
+    record = index.by_id.get(target)
+    if record is not None:
+        return (record,)
+    found = named(index, target)
+    if not found:
+        raise _not_found(index, "record", target)
+    return tuple(found)
+
+
+def resolve_entity(index: Index, entity: object) -> tuple[str, ...]:
+    """Entity ids an entity, an id, a name or an alias stands for.
+
+    Raises:
+        RecordNotFoundError: when no entity has that id, name or alias.
+        TypeError: for anything but an entity or text.
+
+    """
+    if isinstance(entity, Entity):
+        return (entity.id,)
+    if not isinstance(entity, str):
+        kind = type(entity).__name__
+        msg = f"entity must be an Entity, or its id, name or alias (text), got {kind}"
+        raise TypeError(msg)
+    record = index.by_id.get(entity)
+    if isinstance(record, Entity):
+        return (record.id,)
+    ids = tuple(r.id for r in named(index, entity) if isinstance(r, Entity))
+    if not ids:
+        raise _not_found(index, "entity", entity, entities_only=True)
+    return ids
+
+
+def _in_order(index: Index, records: Iterable[Record]) -> list[Record]:
+    found = {id(r): r for r in records}
     return sorted(found.values(), key=lambda r: index.order[id(r)])
 
 
-def related(index: Index, entity: Entity | str) -> tuple[Record, ...]:
-    """Every record that mentions an entity, in table order then file order.
+def _mentioning(index: Index, ids: Iterable[str]) -> list[Record]:
+    return _in_order(index, (r for i in ids for r in index.mentions.get(i, ())))
 
-    A record mentions an entity when any of its reference fields (those with
-    ``references`` metadata: ``subject``, ``entities``, ``part_of``,
-    ``speaker``, ``depicts``, ...) holds the entity's id, or it is an
-    erratum about the entity. The entity is named by id, name or alias.
+
+def related(index: Index, target: object, *, topics: object = True) -> tuple[Record, ...]:
+    """Every record linked to a record, in both directions; then those sharing a topic.
+
+    Linked: the records it points at (its reference fields, an erratum's
+    record) and those pointing at it, in table order then file order. With
+    ``topics``, the records sharing a topic with it follow, in the same
+    order: a weaker tier. The record itself is never listed. A name several
+    records go by means all of them.
     """
-    return tuple(_mentioning(index, resolve_entity(index, entity)))
+    check_argument("topics", topics, bool, "True or False")
+    targets = resolve(index, target)
+    own = {r.id for r in targets}
+    direct = _in_order(
+        index,
+        [
+            *(index.by_id[i] for r in targets for i in links(r) if i in index.by_id),
+            *_mentioning(index, own),
+        ],
+    )
+    direct = [r for r in direct if r.id not in own]
+    if not topics:
+        return tuple(direct)
+    seen = own | {r.id for r in direct}
+    shared = _in_order(
+        index,
+        (
+            r
+            for t in targets
+            for topic in getattr(t, "topics", ())
+            for r in index.by_topic.get(str(topic), ())
+            if r.id not in seen
+        ),
+    )
+    return (*direct, *shared)
+
+
+def errata_for(index: Index, target: object) -> tuple[Erratum, ...]:
+    """The errata on a record (given as a record, id or name), in file order."""
+    ids = {r.id for r in resolve(index, target)}
+    return tuple(
+        r for r in _mentioning(index, ids) if isinstance(r, Erratum) and r.record in ids
+    )
 
 
 def where(
@@ -200,6 +280,7 @@ def where(
     mode: DateMode = "within",
 ) -> tuple[Record, ...]:
     """Records meeting every criterion given, in table order then file order."""
+    _check_mode(mode)
     candidates: list[set[int]] = []
     pool: list[Record] | None = None
 
@@ -211,13 +292,13 @@ def where(
             pool = records
 
     if table is not None:
-        narrow(dataset.table(_table_name(table)))
+        narrow(dataset.table(table_name(table)))
     if kind is not None:
-        narrow(index.by_kind.get(_token(kind, EntityKind), ()))
+        narrow(index.by_kind.get(_token(kind, EntityKind, "kind"), ()))
     if topic is not None:
-        narrow(index.by_topic.get(_token(topic, Topic), ()))
+        narrow(index.by_topic.get(_token(topic, Topic, "topic"), ()))
     if section is not None:
-        narrow(index.by_section.get(_token(section, Section), ()))
+        narrow(index.by_section.get(_token(section, Section, "section"), ()))
     if entity is not None:
         narrow(_mentioning(index, resolve_entity(index, entity)))
     if start is not None or end is not None:
@@ -229,39 +310,24 @@ def where(
     return tuple(found)
 
 
-def _level(query: str, words: re.Pattern[str], folded: str) -> int:
-    if folded == query:
-        return 4
-    if folded.startswith(query):
-        return 3
-    if words.search(folded):
-        return 2
-    if query in folded:
-        return 1
-    return 0
+def search(index: Index, text: object, limit: object = None) -> tuple[Match, ...]:
+    """Records whose text matches, best first (see :mod:`shanghai_innovation._search`).
 
-
-def search(
-    index: Index, text: str, limit: int | None = None
-) -> tuple[Match, ...]:
-    """Records whose text matches, best first (see the module docs for the scores)."""
-    query = fold(text)
-    if not query:
-        msg = "search text is empty"
-        raise ValueError(msg)
+    Order: score descending, then table order, then id.
+    """
+    if not isinstance(text, str):
+        msg = f"text must be text (str), got {type(text).__name__}"
+        raise TypeError(msg)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        msg = f"limit must be a whole number (int) or None, got {type(limit).__name__}"
+        raise TypeError(msg)
     if limit is not None and limit < 0:
         msg = f"limit must be 0 or more, got {limit}"
         raise ValueError(msg)
-    words = re.compile(rf"(?<!\w){re.escape(query)}(?!\w)")
-    matches: list[Match] = []
-    for record, fields in index.texts():
-        best: tuple[int, str, str] | None = None
-        for name, original, folded in fields:
-            level = _level(query, words, folded)
-            if level and (best is None or level > best[0]):
-                best = (level, name, original)
-        if best is not None:
-            matches.append(Match(best[0], record, best[1], best[2]))
+    if not fold(text):
+        msg = "search text is empty"
+        raise ValueError(msg)
+    matches = index.searcher().search(text)
     matches.sort(key=lambda m: (-m.score, _TABLE_ORDER[m.record.table], m.record.id))
     return tuple(matches if limit is None else matches[:limit])
 
@@ -279,7 +345,7 @@ def _pair(metric: object) -> tuple[Fraction, Fraction]:
     stated, other = metric.quantity, metric.equivalent
     amounts = {stated.unit: stated.value, other.unit: other.value}
     if set(amounts) != {Unit.CNY, Unit.USD}:
-        units = " and ".join(u.value for u in amounts)
+        units = " and ".join(amounts)
         msg = f"metric {metric.id!r} pairs {units}, not CNY and USD"
         raise ValueError(msg)
     if not amounts[Unit.USD] or not amounts[Unit.CNY]:
@@ -316,9 +382,9 @@ def convert(amount: Fraction | int | str, metric: Metric, to: Unit | str) -> Fra
         ValueError: when the metric has no CNY/USD pair, or ``to`` is neither.
 
     """
-    target = Unit(_token(to, Unit))
+    target = Unit(_token(to, Unit, "to"))
     if target not in (Unit.CNY, Unit.USD):
-        msg = f"can convert only to CNY or USD, not {target.value}"
+        msg = f"can convert only to CNY or USD, not {target}"
         raise ValueError(msg)
     value = parse_fraction(amount)
     rate = implied_rate(metric)

@@ -10,12 +10,14 @@ properties, never stored, and the schema marks them as derived.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Final, cast
 
 import attrs
 
 from ._frozen import frozen
+from ._text import check_text as _text
 from ._values import Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
@@ -28,6 +30,7 @@ from ._vocab import (
 )
 
 __all__ = [
+    "MAX_EVIDENCE_WORDS",
     "RECORD_TYPES",
     "Citation",
     "Entity",
@@ -42,22 +45,15 @@ __all__ = [
     "Record",
     "Reference",
     "Source",
+    "Statement",
     "Streak",
+    "evidence_words",
     "reference_fields",
 ]
 
 _v = attrs.validators
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 _slug = [_v.instance_of(str), _v.matches_re(SLUG)]
-
-
-def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        msg = f"{attribute.name} must be text, got {type(value).__name__}"
-        raise TypeError(msg)
-    if not value.strip() or value != value.strip():
-        msg = f"{attribute.name} must be non-blank text with no surrounding spaces"
-        raise ValueError(msg)
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -90,13 +86,95 @@ def field(description: str, **kwargs: Any) -> Any:
 
     Other metadata it takes: ``unit``; ``references`` (the table whose ids the
     field holds); ``example``; ``search="name"`` for a field holding names the
-    record goes by (search ranks a match there above one in prose).
+    record goes by (search ranks a match there above one in prose);
+    ``evidence=True`` for the span of the source's own words that states the
+    fact (never used where a record is described in ours).
     """
     metadata = {"description": description}
-    for key in ("unit", "references", "example", "search"):
+    for key in ("unit", "references", "example", "search", "evidence"):
         if key in kwargs:
             metadata[key] = kwargs.pop(key)
     return attrs.field(metadata=metadata, **kwargs)
+
+
+#: Most words an evidence span may have: enough for a number with its hedge
+#: and what it counts, or a date with what happened, and no more.
+MAX_EVIDENCE_WORDS: Final = 15
+
+# A word is a run of non-spaces holding a letter or a digit: a dash between
+# spaces is not one, "US$224" and "phase-III" are one each.
+_WORD: Final = re.compile(r"\S*[^\W_]\S*")
+
+
+def evidence_words(text: str) -> int:
+    """How many words a passage has, as the evidence limit counts them.
+
+    >>> evidence_words("January 10 \u2014 Scientists in Shanghai")
+    5
+    """
+    return len(_WORD.findall(text))
+
+
+def _evidence_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _text(instance, attribute, value)
+    words = evidence_words(value)
+    if words > MAX_EVIDENCE_WORDS:
+        msg = f"'{attribute.name}' must be at most {MAX_EVIDENCE_WORDS} words, got {words}"
+        raise ValueError(msg)
+
+
+_EVIDENCE_DESCRIPTION: Final = (
+    "The shortest passage of the source that states the fact, verbatim "
+    f"(at most {MAX_EVIDENCE_WORDS} words); found in the paragraph the locator names."
+)
+
+
+def _evidence(*, required: bool = False) -> Any:
+    """The evidence span: required on statements, which are nothing without it.
+
+    On the older fact records it may be empty, so records built by code that
+    predates it still load; the bundled data gives every one (a test checks).
+    """
+    if required:
+        return field(_EVIDENCE_DESCRIPTION, validator=_evidence_text, evidence=True)
+    return field(
+        _EVIDENCE_DESCRIPTION,
+        default=None,
+        validator=_v.optional(_evidence_text),
+        evidence=True,
+    )
+
+
+def _opt_text(description: str, **kwargs: Any) -> Any:
+    return field(description, default=None, validator=_v.optional(_text), **kwargs)
+
+
+def _chinese(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in value):
+        msg = f"'{attribute.name}' must hold Chinese characters, got {value!r}"
+        raise ValueError(msg)
+
+
+def _together(other: str) -> Any:
+    """A validator: this field and ``other`` are both set or both empty."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if (value is None) != (getattr(instance, other) is None):
+            msg = f"{other} and {attribute.name} go together"
+            raise ValueError(msg)
+
+    return check
+
+
+def _needs(other: str) -> Any:
+    """A validator: this field may be set only when ``other`` is."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and getattr(instance, other) is None:
+            msg = f"{attribute.name} needs {other}"
+            raise ValueError(msg)
+
+    return check
 
 
 def _id() -> Any:
@@ -143,6 +221,7 @@ def _opt_ref_id(description: str, table: str) -> Any:
 
 
 def _opt(kind: Any, description: str, **kwargs: Any) -> Any:
+    """An optional field of a value type; optional text is :func:`_opt_text`."""
     return field(description, default=None, validator=_v.optional(_v.instance_of(kind)), **kwargs)
 
 
@@ -164,7 +243,12 @@ def _quantity_unit(*units: Unit) -> Any:
 
 
 class Record:
-    """Marker base of every fact record: each has an ``id`` and a table name."""
+    """Base of every fact record: each has an ``id`` and a table name.
+
+    ``repr()`` is the full attrs form; ``str()`` is one readable line (see
+    :meth:`__str__`); :meth:`to_dict` and :meth:`to_json` give the record in
+    the shape of the JSON export and of ``shanghai-innovation show``.
+    """
 
     __slots__ = ()
 
@@ -174,6 +258,100 @@ class Record:
     derived: ClassVar[tuple[str, ...]] = ()
     id: str
 
+    def __str__(self) -> str:
+        """One line: the class, the id, what it is, its number and its date.
+
+        What it is: the first name the record goes by, else its first text
+        in our words (measure, title, statement, ...), shortened to
+        :data:`SUMMARY_WIDTH` characters; a record with no text (a ranking)
+        lists its first few fields instead. The number is its first
+        :class:`Quantity`; the date is :func:`shanghai_innovation.when`.
+
+        >>> import shanghai_innovation as si
+        >>> print(si.lookup("covid-reagent-users"))
+        Metric covid-reagent-users: People served by products built on the city's coronavirus test reagents: 84.5 million
+        """  # noqa: E501 - the example is one line
+        from ._index import when  # noqa: PLC0415 - the query layer, loaded on first print
+
+        text = self._text()
+        line = f"{type(self).__name__} {self.id}: {self._label()}"
+        quantity = next((v for v in _field_values(self) if isinstance(v, Quantity)), None)
+        if text is not None and quantity is not None:
+            line += f": {quantity}"
+        date = when(self)
+        return line if date is None else f"{line} ({date})"
+
+    def _label(self) -> str:
+        """What the record is, in a few words: its first name or text, else its first fields."""
+        text = self._text()
+        if text is not None:
+            return _shorten(text).removesuffix(".")
+        cls = type(self)
+        shown = [
+            f"{f.name} {value}"
+            for f, value in zip(attrs.fields(cast(Any, cls)), _field_values(self), strict=True)
+            if f.name != "id" and isinstance(value, str | int) and not isinstance(value, bool)
+        ]
+        return ", ".join(shown[:_SUMMARY_FIELDS])
+
+    def _text(self) -> str | None:
+        """The first name the record goes by, else its first free text in our words.
+
+        The text that describes a record is one every record of its type has:
+        optional notes (a description, how a date was derived) do not, and
+        neither an id nor the evidence span (the source's own words) does.
+        """
+        from ._search import name_fields, searched_fields  # noqa: PLC0415
+
+        cls = type(self)
+        names = name_fields(cls)
+        fields = attrs.fields_dict(cast(Any, cls))
+        for name in (*names, *searched_fields(cls)):
+            spec = fields[name]
+            if name not in names and (
+                spec.default is not attrs.NOTHING or spec.metadata.get("evidence")
+            ):
+                continue
+            value = getattr(self, name)
+            text = value[0] if isinstance(value, tuple) and value else value
+            if isinstance(text, str) and (name in names or not _SLUG_RE.fullmatch(text)):
+                return text
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON values, as the JSON export and ``show`` write it.
+
+        Numbers are exact text (``"1500000000000"``, ``"2/3"``), dates ISO
+        text, vocabulary members their tokens, tuples lists; fields left
+        empty are kept (as ``None`` or ``[]``).
+        """
+        # The converter's shapes without importing cattrs: `show` prints this.
+        from ._plain import unstructure  # noqa: PLC0415
+
+        unstructured: dict[str, Any] = unstructure(self)
+        return unstructured
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The record as JSON text: :meth:`to_dict`, UTF-8 kept, indented (``None``: one line)."""
+        import json  # noqa: PLC0415
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+#: The longest summary :meth:`Record.__str__` shows, in characters.
+SUMMARY_WIDTH = 80
+_SUMMARY_FIELDS = 4
+_SLUG_RE = re.compile(SLUG)
+
+
+def _shorten(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= SUMMARY_WIDTH else line[: SUMMARY_WIDTH - 1].rstrip() + "\u2026"
+
+
+def _field_values(record: Record) -> list[Any]:
+    return [getattr(record, f.name) for f in attrs.fields(cast(Any, type(record)))]
+
 
 @frozen
 class Citation:
@@ -182,7 +360,7 @@ class Citation:
     #: Who published it.
     publisher: str = field("Who published the figure.", validator=_text)
     #: Address of the publication, when it has one.
-    url: str | None = _opt(str, "Address of the publication.")
+    url: str | None = _opt_text("Address of the publication.")
     #: When it was published, as precisely as known.
     published: PartialDate | None = _opt(PartialDate, "When it was published.")
 
@@ -225,11 +403,27 @@ class Entity(Record):
     aliases: tuple[str, ...] = field(
         "Other names it goes by, in the article or a cited reference.",
         search="name",
-        validator=_tuple_of(str),
+        validator=_tuple_of(str, _text),
         converter=as_tuple,
         factory=tuple,
     )
-    description: str | None = _opt(str, "What it is, in our words.")
+    name_zh_hans: str | None = field(
+        "Name in Chinese, simplified characters (zh-Hans), as the cited reference gives it; "
+        "empty where no source gives one.",
+        default=None,
+        validator=_v.optional([_text, _chinese]),
+        search="name",
+    )
+    name_zh_hans_reference: str | None = field(
+        "The reference (an encyclopedia or official page) that gives the Chinese name.",
+        default=None,
+        validator=[
+            _v.optional(_v.and_(_v.instance_of(str), _v.matches_re(SLUG))),
+            _together("name_zh_hans"),
+        ],
+        references="references",
+    )
+    description: str | None = _opt_text("What it is, in our words.")
     part_of: str | None = _opt_ref_id("The entity it belongs to.", "entities")
     counted_in: tuple[str, ...] = _ref_ids(
         "Metrics whose count includes this entity (it is one of the things counted).", "metrics"
@@ -251,10 +445,17 @@ class Metric(Record):
     measure: str = field("What is measured, in our words.", validator=_text)
     quantity: Quantity = field("The number as stated.", validator=_v.instance_of(Quantity))
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     equivalent: Quantity | None = _opt(
         Quantity, "The same amount in another currency, when the article gives both."
     )
     as_of: PartialDate | None = _opt(PartialDate, "The date the number describes or runs up to.")
+    as_of_derivation: str | None = field(
+        "How the as-of date was worked out, when the article does not print it "
+        "(empty when it does).",
+        default=None,
+        validator=[_v.optional(_text), _needs("as_of")],
+    )
     period: Period | None = _opt(Period, "The span of time the number covers.")
     baseline: PartialDate | None = _opt(
         PartialDate, "For a change: the date it is measured from."
@@ -284,6 +485,7 @@ class Event(Record):
     title: str = field("A short title, in our words.", validator=_text)
     summary: str = field("What happened, in our words.", validator=_text)
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     entities: tuple[str, ...] = _ref_ids("Entities involved.", "entities")
     metrics: tuple[str, ...] = _ref_ids("Numbers stated with the event.", "metrics")
     references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
@@ -316,6 +518,11 @@ class RankingPosition(Record):
         "Place held (1 is best).", validator=[_v.instance_of(int), _v.ge(1)], unit="rank"
     )
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
+    edition_derivation: str | None = _opt_text(
+        "How the edition was worked out, when the article does not name it "
+        "(empty when it does)."
+    )
     out_of: Quantity | None = field(
         "How many were ranked, when stated.",
         default=None,
@@ -364,6 +571,7 @@ class Streak(Record):
         "The year the streak reached that length.", validator=[_v.instance_of(int), _year]
     )
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
     topics: tuple[Topic, ...] = _topics()
 
@@ -389,6 +597,7 @@ class Pledge(Record):
         validator=[_v.instance_of(Quantity), _quantity_unit(Unit.YEARS)],
     )
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     topics: tuple[Topic, ...] = _topics()
 
     @property
@@ -407,6 +616,7 @@ class First(Record):
     scope: FirstScope = field("Where it is claimed first.", validator=_v.instance_of(FirstScope))
     achievement: str = field("What was achieved, in our words.", validator=_text)
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     entity: str | None = _opt_ref_id("The thing that was first, when named.", "entities")
     references: tuple[str, ...] = _ref_ids("Reference figures that identify it.", "references")
     topics: tuple[Topic, ...] = _topics()
@@ -446,7 +656,35 @@ class Photo(Record):
     photographer: str = _ref_id("Who took it.", "entities")
     agency: str = _ref_id("Whose credit line it carries.", "entities")
     locator: Locator = _locator()
+    evidence: str | None = _evidence()
     depicts: tuple[str, ...] = _ref_ids("Entities shown.", "entities")
+    topics: tuple[Topic, ...] = _topics()
+
+
+@frozen
+class Statement(Record):
+    """A claim the article makes in words rather than numbers: of whom, what and when.
+
+    The claim is in our words; ``evidence`` holds the article's own. A claim
+    the article attributes to someone ("according to ...") names them in
+    ``attributed_to``.
+    """
+
+    table: ClassVar[str] = "statements"
+
+    id: str = _id()
+    subject: str = _ref_id("Who or what the claim is about.", "entities")
+    claim: str = field("What is claimed, in our words.", validator=_text)
+    locator: Locator = _locator()
+    evidence: str = _evidence(required=True)
+    period: Period | None = _opt(
+        Period, "When the claim holds or the action took place, when the article says."
+    )
+    attributed_to: str | None = _opt_ref_id(
+        "Who the article says made the claim, when it is not the article's own.", "entities"
+    )
+    entities: tuple[str, ...] = _ref_ids("Other entities the claim involves.", "entities")
+    references: tuple[str, ...] = _ref_ids("Reference figures that bear on it.", "references")
     topics: tuple[Topic, ...] = _topics()
 
 
@@ -492,8 +730,13 @@ class Erratum(Record):
         converter=as_tuple,
         factory=tuple,
     )
-    likely: str | None = _opt(
-        str, "What was probably meant, when a reference says (never substituted)."
+    likely: str | None = _opt_text(
+        "What was probably meant, when a reference says (never substituted)."
+    )
+    confidence: Confidence | None = _opt(
+        Confidence,
+        "How firmly the erratum is established: no firmer than its best reference, "
+        "and low when it rests on guesswork or weak sources (the explanation then says so).",
     )
 
 
@@ -528,6 +771,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     First,
     Quote,
     Photo,
+    Statement,
     Reference,
     Erratum,
 )

@@ -49,6 +49,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "TableSpec",
+    "quantity_columns",
     "row_to_unstructured",
     "table_spec",
     "table_specs",
@@ -56,7 +57,7 @@ __all__ = [
 
 #: Version of the export schema (SemVer). Bump the major part whenever a
 #: column is renamed, removed or retyped; readers refuse a newer major.
-SCHEMA_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = "1.1.0"
 
 #: The logical kind of a column; each writer maps it to its own type.
 ColumnKind = Literal["string", "integer", "number", "boolean", "date", "enum", "list"]
@@ -551,6 +552,17 @@ def _build(cls: type[Record]) -> TableSpec:
         msg = f"{cls.table}: duplicate column names {sorted(duplicates)}"
         raise RuntimeError(msg)
     return TableSpec(cls.table, cls, tuple(builder.columns), _first_line(cls.__doc__))
+
+
+def quantity_columns(name: str, description: str) -> tuple[Column, ...]:
+    """The columns a quantity named ``name`` flattens into, each reading a Quantity itself.
+
+    The same columns (names, kinds, descriptions) as a record's quantity
+    field gets in its table, for views that list quantities on their own.
+    """
+    builder = _Builder()
+    builder.quantity(name, description, (name,), lambda quantity: quantity, True)
+    return tuple(builder.columns)
 
 
 @functools.cache

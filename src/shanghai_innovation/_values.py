@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import functools
 import re
 from fractions import Fraction
@@ -16,6 +17,7 @@ from typing import Any, Final
 import attrs
 
 from ._frozen import frozen
+from ._text import check_text
 from ._vocab import Precision, Qualifier, Section, Unit
 
 __all__ = [
@@ -28,7 +30,7 @@ __all__ = [
     "parse_fraction",
 ]
 
-_FRACTION_TEXT: Final = re.compile(r"-?(\d+(\.\d+)?|\d+/[1-9]\d*)")
+_FRACTION_TEXT: Final = re.compile(r"-?([0-9]+(\.[0-9]+)?|[0-9]+/[1-9][0-9]*)")
 
 
 def parse_fraction(value: object) -> Fraction:
@@ -158,11 +160,20 @@ class Quantity:
     artefacts. The qualifier is the article's hedge; :attr:`bounds` is the
     interval it implies.
 
+    It reads like the article: ``str()`` gives the hedge, the number with
+    thousands separators, or in millions, billions or trillions when that
+    is exact to three decimals, and the unit (see :meth:`__format__` for the
+    words per unit). ``format()`` takes the usual number format specs for the
+    number; ``float()`` and ``int()`` convert the value (``int()`` truncates,
+    as ``int(3.5)`` does).
+
     >>> q = Quantity(Fraction(16000), Unit.COUNT, Qualifier.NEARLY)
     >>> 15999 in q.bounds, 16001 in q.bounds
     (True, False)
-    >>> str(q)
-    'nearly 16000 count'
+    >>> str(q), f"{q:_}", float(q)
+    ('nearly 16,000', 'nearly 16_000', 16000.0)
+    >>> print(Quantity(Fraction(1_500_000_000_000), Unit.CNY, Qualifier.OVER))
+    over 1.5 trillion CNY
     """
 
     #: The stated number.
@@ -185,8 +196,112 @@ class Quantity:
         return format_fraction(self.value)
 
     def __str__(self) -> str:
-        hedge = "" if self.qualifier is Qualifier.EXACT else f"{self.qualifier.value} "
-        return f"{hedge}{self.exact} {self.unit.value}"
+        return self._phrase(_article_number(self.value))
+
+    def __format__(self, spec: str) -> str:
+        """The quantity with its number formatted by ``spec``; hedge and unit stay.
+
+        An empty spec gives :meth:`__str__`. Otherwise the number is
+        formatted exactly (as a :class:`~decimal.Decimal`; integer codes
+        ``b``, ``c``, ``d``, ``o``, ``x``, ``X`` need a whole number) and the
+        words around it are those of ``str()``:
+
+        ============  ==========================  ===========================
+        unit          ``str()``                   ``format(q, ",.2f")``
+        ============  ==========================  ===========================
+        count         ``nearly 16,000``           ``nearly 16,000.00``
+        percent       ``at least 3.5 percent``    ``at least 3.50 percent``
+        CNY, USD      ``over 1.5 trillion CNY``   ``over 1,500,000,000,000.00 CNY``
+        ratio         ``nearly 2/3``              ``nearly 0.67``
+        CNY/USD       ``6.7 CNY per USD``         ``6.70 CNY per USD``
+        years         ``20 years`` (``1 year``)   ``20.00 years``
+        places        ``3 places`` (``1 place``)  ``3.00 places``
+        rank          ``rank 5``                  ``rank 5.00``
+        ============  ==========================  ===========================
+
+        >>> q = Quantity(Fraction(7, 2), Unit.PERCENT, Qualifier.AT_LEAST)
+        >>> f"{q}", f"{q:.2f}", f"{q:.1e}"
+        ('at least 3.5 percent', 'at least 3.50 percent', 'at least 3.5e+0 percent')
+
+        Raises:
+            ValueError: for a spec numbers do not take, or an integer code on a fraction.
+
+        """
+        if not spec:
+            return str(self)
+        if spec[-1:] in _INTEGER_CODES:
+            if self.value.denominator != 1:
+                msg = f"format code {spec[-1]!r} needs a whole number, got {self.exact}"
+                raise ValueError(msg)
+            return self._phrase(format(self.value.numerator, spec))
+        if "_" in spec:  # Decimal groups with "," only
+            number = format(_decimal(self.value), spec.replace("_", ","))
+            return self._phrase(number.replace(",", "_"))
+        return self._phrase(format(_decimal(self.value), spec))
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def _phrase(self, number: str) -> str:
+        hedge = "" if self.qualifier is Qualifier.EXACT else f"{self.qualifier} "
+        unit = self.unit
+        if unit is Unit.RANK:
+            return f"{hedge}rank {number}"
+        words = _UNIT_WORDS.get(unit, str(unit))
+        if unit in (Unit.YEARS, Unit.PLACES) and self.value == 1:
+            words = words.removesuffix("s")
+        return f"{hedge}{number} {words}" if words else f"{hedge}{number}"
+
+
+#: The words after a number, per unit (the token itself when not listed).
+_UNIT_WORDS: Final[dict[Unit, str]] = {
+    Unit.COUNT: "",
+    Unit.RATIO: "",
+    Unit.CNY_PER_USD: "CNY per USD",
+}
+#: Format codes that take only whole numbers.
+_INTEGER_CODES: Final = frozenset("bcdoxX")
+#: Number words, largest first, and the decimals a scaled number may have to use one.
+_SCALES: Final = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+_SCALE_DECIMALS: Final = 3
+
+
+def _decimal(value: Fraction) -> decimal.Decimal:
+    """A fraction as a Decimal: exactly when it has a decimal form, else to 40 digits."""
+    text = format_fraction(value)
+    if "/" not in text:
+        return decimal.Decimal(text)
+    with decimal.localcontext() as context:
+        context.prec = 40
+        return decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)
+
+
+def _grouped(text: str) -> str:
+    """Exact decimal text with thousands separators in its whole part: 16000 -> 16,000."""
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, decimals = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{decimals}"
+
+
+def _article_number(value: Fraction) -> str:
+    """The number as the article writes one: 16,000; 3.5; 1.5 trillion; 84.5 million; 2/3.
+
+    Exact always: a scale word is used only when the scaled number has at
+    most three decimals, and a number with no decimal form stays ``p/q``.
+    """
+    text = format_fraction(value)
+    if "/" in text:
+        return text
+    for size, word in _SCALES:
+        if abs(value) >= size:
+            scaled = format_fraction(value / size)
+            if "/" not in scaled and len(scaled.partition(".")[2]) <= _SCALE_DECIMALS:
+                return f"{_grouped(scaled)} {word}"
+            break
+    return _grouped(text)
 
 
 def _check_date(instance: PartialDate, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -233,7 +348,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
             msg = f"not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}"
             raise ValueError(msg)
         parts = [int(p) for p in text.split("-")]
@@ -317,9 +432,10 @@ class Period:
     #: True when the article gives a phrase ("the past five years") rather
     #: than the dates themselves.
     derived: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
-    #: How the dates were worked out from the article's phrase.
+    #: How the dates were worked out from the article's phrase (curated text,
+    #: held to the rules of every text field).
     derivation: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+        default=None, validator=attrs.validators.optional(check_text)
     )
 
     def contains(self, date: PartialDate | dt.date) -> bool:

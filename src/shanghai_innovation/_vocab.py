@@ -2,6 +2,10 @@
 
 Each member's value is the readable token written to every export, so the
 tokens are part of the schema: renaming one is a breaking (major) change.
+
+Every vocabulary is a :class:`enum.StrEnum`: a member *is* its token, so it
+prints as the token (``str(Unit.CNY) == "CNY"``, ``f"{Topic.BIOMEDICINE}"``
+is ``"biomedicine"``) and compares equal to it (``Unit.CNY == "CNY"``).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import enum
 
 
-class Qualifier(enum.Enum):
+class Qualifier(enum.StrEnum):
     """How the article hedges a number ("nearly", "at least", ...)."""
 
     #: Stated with no hedge ("170 drugs").
@@ -30,7 +34,7 @@ class Qualifier(enum.Enum):
     UNDER = "under"
 
 
-class Unit(enum.Enum):
+class Unit(enum.StrEnum):
     """The unit of a stated quantity."""
 
     #: A number of things; what is counted is named by the record.
@@ -53,7 +57,7 @@ class Unit(enum.Enum):
     CNY_PER_USD = "CNY/USD"
 
 
-class Precision(enum.Enum):
+class Precision(enum.StrEnum):
     """How much of a partial date is known."""
 
     YEAR = "year"
@@ -61,7 +65,7 @@ class Precision(enum.Enum):
     DAY = "day"
 
 
-class Section(enum.Enum):
+class Section(enum.StrEnum):
     """The parts of the article a locator can point into.
 
     Paragraphs are numbered from 1 within each section. A paragraph is a
@@ -81,7 +85,7 @@ class Section(enum.Enum):
     HIGHLIGHTS = "highlights-of-2020"
 
 
-class Topic(enum.Enum):
+class Topic(enum.StrEnum):
     """The fixed subject vocabulary every record is tagged with."""
 
     INTEGRATED_CIRCUITS = "integrated-circuits"
@@ -102,7 +106,7 @@ class Topic(enum.Enum):
     PUBLISHING = "publishing"
 
 
-class EntityKind(enum.Enum):
+class EntityKind(enum.StrEnum):
     """What sort of thing an entity is."""
 
     PLACE = "place"
@@ -121,14 +125,14 @@ class EntityKind(enum.Enum):
     AWARD = "award"
 
 
-class FirstScope(enum.Enum):
+class FirstScope(enum.StrEnum):
     """Where a "first" is claimed to be first."""
 
     WORLD = "world"
     CHINA = "china"
 
 
-class Confidence(enum.Enum):
+class Confidence(enum.StrEnum):
     """How firmly a reference figure is established."""
 
     HIGH = "high"
@@ -136,7 +140,7 @@ class Confidence(enum.Enum):
     LOW = "low"
 
 
-class ErratumKind(enum.Enum):
+class ErratumKind(enum.StrEnum):
     """What is wrong with a stated value."""
 
     #: Contradicted by a reliable reference or by the article itself.
@@ -147,9 +151,15 @@ class ErratumKind(enum.Enum):
     UNVERIFIED = "unverified"
     #: Disagrees with a reference, and neither can be shown right.
     CONFLICT = "conflict"
+    #: Was reported so at one time, but a later figure had replaced it before
+    #: the article appeared; the verdict is "outdated".
+    OUTDATED = "outdated"
+    #: True only with a qualifier, a method or a scope the article leaves out,
+    #: so a reader takes it for more than it is; the verdict is "misleading".
+    MISLEADING = "misleading"
 
 
-class Indicator(enum.Enum):
+class Indicator(enum.StrEnum):
     """What a number measures, so the audit can set it beside a reference figure.
 
     A metric and a reference with the same indicator, subject and year are

@@ -39,6 +39,7 @@ import attrs
 from ._audit import RULES
 from ._dataset import Dataset, DatasetInfo
 from ._records import (
+    MAX_EVIDENCE_WORDS,
     RECORD_TYPES,
     Citation,
     Entity,
@@ -53,8 +54,10 @@ from ._records import (
     Record,
     Reference,
     Source,
+    Statement,
     Streak,
 )
+from ._text import FORMULA_STARTS
 from ._values import Interval, Locator, PartialDate, Period, Quantity
 from ._vocab import (
     Confidence,
@@ -90,6 +93,7 @@ __all__ = [
     "entities",
     "errata",
     "events",
+    "evidence",
     "firsts",
     "intervals",
     "locators",
@@ -104,6 +108,7 @@ __all__ = [
     "references",
     "slugs",
     "sources",
+    "statements",
     "streaks",
     "texts",
 ]
@@ -139,8 +144,35 @@ TEXT_ALPHABET: Final = (
 
 
 def texts(max_size: int = 40) -> st.SearchStrategy[str]:
-    """Non-blank text with no surrounding spaces, mixing scripts and punctuation."""
-    return st.text(TEXT_ALPHABET, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    """Non-blank text with no surrounding spaces, mixing scripts and punctuation.
+
+    Never starting with a character a spreadsheet reads as a formula (the
+    records refuse those).
+    """
+    return (
+        st.text(TEXT_ALPHABET, min_size=1, max_size=max_size)
+        .map(lambda text: text.strip().lstrip(FORMULA_STARTS + " "))
+        .filter(bool)
+    )
+
+
+#: Characters of a generated word of evidence: the text alphabet without the space.
+_WORD_ALPHABET: Final = TEXT_ALPHABET.replace(" ", "")
+_NO_FORMULA: Final = str.maketrans("", "", FORMULA_STARTS)
+#: Chinese characters of generated Chinese names.
+_HANZI: Final = "\u4e0a\u6d77\u79d1\u6280\u521b\u65b0\u4e2d\u5fc3"
+
+
+def evidence() -> st.SearchStrategy[str]:
+    """Evidence spans: one to 15 words (the most a span may have), single-spaced.
+
+    The first word never starts with a character a spreadsheet reads as a
+    formula (the records refuse those).
+    """
+    first = st.text(_WORD_ALPHABET.translate(_NO_FORMULA), min_size=1, max_size=8)
+    word = st.text(_WORD_ALPHABET, min_size=1, max_size=8)
+    rest = st.lists(word, max_size=MAX_EVIDENCE_WORDS - 1)
+    return st.builds(lambda head, tail: " ".join((head, *tail)), first, rest)
 
 
 @functools.cache
@@ -229,6 +261,8 @@ class _Pools:
 
 _SLUGS: Final = slugs()
 _TEXT: Final = texts()
+_EVIDENCE: Final = evidence()
+_CHINESE: Final = st.text(_HANZI, min_size=1, max_size=8)
 _LONG_TEXT: Final = texts(80)
 _BOOL: Final = st.booleans()
 _DATES: Final = partial_dates()
@@ -311,12 +345,16 @@ def _source(draw: st.DrawFn, id: str, p: _Pools) -> Source:
 
 
 def _entity(draw: st.DrawFn, id: str, p: _Pools) -> Entity:
+    zh_reference = _pick_opt(draw, p.references)
+    zh_name = None if zh_reference is None else draw(_CHINESE)
     return Entity(
         id=id,
         name=draw(_TEXT),
         kind=_enum(draw, EntityKind),
         locator=_locator(draw, p.sources),
         aliases=tuple(draw(st.lists(_TEXT, max_size=2, unique=True))),
+        name_zh_hans=zh_name,
+        name_zh_hans_reference=zh_reference,
         description=_opt(draw, _TEXT),
         part_of=_pick_opt(draw, p.entities),
         counted_in=_pick_many(draw, p.metrics),
@@ -326,14 +364,17 @@ def _entity(draw: st.DrawFn, id: str, p: _Pools) -> Entity:
 
 
 def _metric(draw: st.DrawFn, id: str, p: _Pools) -> Metric:
+    as_of = _opt(draw, _DATES)
     return Metric(
         id=id,
         subject=_pick(draw, p.entities),
         measure=draw(_TEXT),
         quantity=draw(_QUANTITIES),
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         equivalent=_opt(draw, _MONEY),
-        as_of=_opt(draw, _DATES),
+        as_of=as_of,
+        as_of_derivation=None if as_of is None else _opt(draw, _TEXT),
         period=_opt(draw, _PERIODS),
         baseline=_opt(draw, _DATES),
         change_of=_pick_opt(draw, p.metrics),
@@ -352,6 +393,7 @@ def _event(draw: st.DrawFn, id: str, p: _Pools) -> Event:
         title=draw(_TEXT),
         summary=draw(_TEXT),
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         entities=_pick_many(draw, p.entities),
         metrics=_pick_many(draw, p.metrics),
         references=_pick_many(draw, p.references),
@@ -380,6 +422,8 @@ def _ranking(draw: st.DrawFn, id: str, p: _Pools) -> RankingPosition:
         edition=edition,
         rank=rank,
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
+        edition_derivation=_opt(draw, _TEXT),
         out_of=out_of,
         previous_rank=previous_rank,
         previous_year=previous_year,
@@ -400,6 +444,7 @@ def _streak(draw: st.DrawFn, id: str, p: _Pools) -> Streak:
         length=draw(st.integers(1, 100)),
         latest_year=draw(st.integers(1900, 2100)),
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         references=_pick_many(draw, p.references),
         topics=draw(_TOPICS),
     )
@@ -414,6 +459,7 @@ def _pledge(draw: st.DrawFn, id: str, p: _Pools) -> Pledge:
         made=draw(_DATES),
         horizon=horizon,
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         topics=draw(_TOPICS),
     )
 
@@ -424,6 +470,7 @@ def _first(draw: st.DrawFn, id: str, p: _Pools) -> First:
         scope=_enum(draw, FirstScope),
         achievement=draw(_TEXT),
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         entity=_pick_opt(draw, p.entities),
         references=_pick_many(draw, p.references),
         topics=draw(_TOPICS),
@@ -448,7 +495,23 @@ def _photo(draw: st.DrawFn, id: str, p: _Pools) -> Photo:
         photographer=_pick(draw, p.entities),
         agency=_pick(draw, p.entities),
         locator=_locator(draw, p.sources),
+        evidence=_opt(draw, _EVIDENCE),
         depicts=_pick_many(draw, p.entities),
+        topics=draw(_TOPICS),
+    )
+
+
+def _statement(draw: st.DrawFn, id: str, p: _Pools) -> Statement:
+    return Statement(
+        id=id,
+        subject=_pick(draw, p.entities),
+        claim=draw(_TEXT),
+        locator=_locator(draw, p.sources),
+        evidence=draw(_EVIDENCE),
+        period=_opt(draw, _PERIODS),
+        attributed_to=_pick_opt(draw, p.entities),
+        entities=_pick_many(draw, p.entities),
+        references=_pick_many(draw, p.references),
         topics=draw(_TOPICS),
     )
 
@@ -489,6 +552,7 @@ def _erratum(
         field_name=field_name,
         stated=draw(_TEXT),
         explanation=draw(_TEXT),
+        confidence=_enum(draw, Confidence) if draw(_BOOL) else None,
         references=_pick_many(draw, p.references),
         rules=tuple(draw(st.lists(_sampled(RULE_IDS), max_size=2, unique=True))),
         likely=_opt(draw, _TEXT),
@@ -601,6 +665,17 @@ def photos(
     return _strategy(_photo, ids, _Pools(entity_ids, sources=source_ids))
 
 
+def statements(
+    ids: Pool = None,
+    *,
+    entity_ids: Pool = None,
+    reference_ids: Pool = None,
+    source_ids: Pool = None,
+) -> st.SearchStrategy[Statement]:
+    """Claims in words, each with an evidence span of at most 15 words."""
+    return _strategy(_statement, ids, _Pools(entity_ids, None, reference_ids, source_ids))
+
+
 def references(ids: Pool = None, *, entity_ids: Pool = None) -> st.SearchStrategy[Reference]:
     """Reference figures with their citation."""
     return _strategy(_reference, ids, _Pools(entity_ids))
@@ -650,6 +725,7 @@ _SIZES: Final = {
     "firsts": (0, 2),
     "quotes": (0, 2),
     "photos": (0, 2),
+    "statements": (0, 2),
     "references": (0, 3),
     "errata": (0, 2),
 }
@@ -665,6 +741,7 @@ _BUILDERS: Final[dict[str, Builder[Any]]] = {
     "firsts": _first,
     "quotes": _quote,
     "photos": _photo,
+    "statements": _statement,
     "references": _reference,
 }
 
@@ -732,6 +809,7 @@ def _registry() -> dict[type[Any], st.SearchStrategy[Any]]:
         First: firsts(),
         Quote: quotes(),
         Photo: photos(),
+        Statement: statements(),
         Reference: references(),
         Erratum: errata(),
     }

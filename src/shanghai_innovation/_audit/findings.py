@@ -16,7 +16,7 @@ from shanghai_innovation._dataset import Dataset
 __all__ = ["REGISTERED", "Finding", "Rule", "RuleCheck", "Severity", "rule"]
 
 
-class Severity(enum.Enum):
+class Severity(enum.StrEnum):
     """How serious a finding is."""
 
     #: The data contradicts itself or a reliable reference.
@@ -47,6 +47,9 @@ class Finding:
     references: tuple[str, ...] = attrs.field(converter=_ids, factory=tuple)
     #: Whether an erratum lists this rule and one of these records.
     acknowledged: bool = False
+    #: Ids of the errata that acknowledge it (each lists the rule and one of
+    #: the records), in file order.
+    errata: tuple[str, ...] = attrs.field(converter=_ids, factory=tuple)
 
     def to_dict(self) -> dict[str, object]:
         """The finding as plain JSON values (the ``--json`` shape)."""
@@ -57,6 +60,7 @@ class Finding:
             "message": self.message,
             "references": list(self.references),
             "acknowledged": self.acknowledged,
+            "errata": list(self.errata),
         }
 
 

@@ -16,7 +16,14 @@ from shanghai_innovation._records import Erratum
 from . import arithmetic, confidence, dates, figures
 from .findings import REGISTERED, Finding, Rule, Severity
 
-__all__ = ["RULES", "check", "exit_status", "findings_to_json", "findings_to_text"]
+__all__ = [
+    "RULES",
+    "acknowledging",
+    "check",
+    "exit_status",
+    "findings_to_json",
+    "findings_to_text",
+]
 
 #: Every audit rule, in the order findings are reported: module by module in
 #: this order (whatever order they were imported in), then as each defines them.
@@ -31,20 +38,26 @@ RULES: Final[tuple[Rule, ...]] = tuple(
 # --- running and reporting ---------------------------------------------------------
 
 
+def acknowledging(finding: Finding, errata: Iterable[Erratum]) -> list[Erratum]:
+    """The errata that acknowledge a finding: each lists its rule and names one of its records."""
+    return [e for e in errata if finding.rule in e.rules and e.record in finding.records]
+
+
 def _acknowledge(findings: Iterable[Finding], errata: Sequence[Erratum]) -> list[Finding]:
-    covered = {(rule, e.record) for e in errata for rule in e.rules}
-    return [
-        attrs.evolve(f, acknowledged=any((f.rule, r) in covered for r in f.records))
-        for f in findings
-    ]
+    """Each finding with the errata that acknowledge it, and whether any does."""
+    acknowledged = []
+    for f in findings:
+        ids = tuple(e.id for e in acknowledging(f, errata))
+        acknowledged.append(attrs.evolve(f, acknowledged=bool(ids), errata=ids))
+    return acknowledged
 
 
 def check(dataset: Dataset | None = None) -> list[Finding]:
     """Run every rule over a dataset (the bundled data by default).
 
     Findings come in rule order (:data:`RULES`), then in data order; the
-    result is the same for the same data. Each says whether an erratum
-    acknowledges it.
+    result is the same for the same data. Each names the errata that
+    acknowledge it (:attr:`Finding.errata`).
     """
     ds = load() if dataset is None else dataset
     findings: list[Finding] = []
@@ -67,24 +80,68 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def findings_to_text(findings: Iterable[Finding]) -> str:
-    """The findings for people: one block per finding, then a summary line."""
+def _block(f: Finding, head: str, errata: Sequence[Erratum], explained: set[str]) -> list[str]:
+    """One finding: its head line, message, explaining errata (each told once), references."""
+    lines = [head, f"    {f.message}"]
+    for e in (e for e in errata if e.id in f.errata):
+        told = e.id in explained
+        explained.add(e.id)
+        lines.append(
+            f"    explained by {e.id}" + (" (see above)" if told else f": {e.explanation}")
+        )
+    if f.references:
+        lines.append(f"    references: {', '.join(f.references)}")
+    return lines
+
+
+def findings_to_text(findings: Iterable[Finding], errata: Sequence[Erratum] = ()) -> str:
+    """The findings for people, in three groups, then a summary.
+
+    First what is open (errors and warnings no erratum acknowledges), each
+    headed ``error:`` or ``warning:``; then what is known and explained,
+    headed ``known error,`` or ``known warning,`` with each acknowledging
+    erratum's explanation (when ``errata`` are given); then the checks that
+    passed (``info:``). Only an open error makes :func:`exit_status` 1.
+    """
     items = list(findings)
+    groups = (
+        (
+            "Open: no erratum explains these",
+            "",
+            [f for f in items if f.severity is not Severity.INFO and not f.acknowledged],
+        ),
+        (
+            "Known and explained: an erratum in the data acknowledges each; they do not "
+            "fail the check",
+            "known ",
+            [f for f in items if f.severity is not Severity.INFO and f.acknowledged],
+        ),
+        (
+            "Passed: checks reported for the record",
+            "",
+            [f for f in items if f.severity is Severity.INFO],
+        ),
+    )
     lines: list[str] = []
-    for f in items:
-        mark = " (acknowledged)" if f.acknowledged else ""
-        lines.append(f"{f.severity.value}: {f.rule}: {', '.join(f.records)}{mark}")
-        lines.append(f"    {f.message}")
-        if f.references:
-            lines.append(f"    references: {', '.join(f.references)}")
+    explained: set[str] = set()
+    for title, prefix, group in groups:
+        if not group:
+            continue
+        lines += [f"{title} ({_plural(len(group), 'finding')}):", ""]
+        for f in group:
+            sep = ", " if prefix else ": "
+            head = f"{prefix}{f.severity.value}{sep}{f.rule}: {', '.join(f.records)}"
+            lines += _block(f, head, errata, explained)
+        lines.append("")
     counts = Counter(f.severity for f in items)
-    errors = counts[Severity.ERROR]
-    open_errors = sum(1 for f in items if f.severity is Severity.ERROR and not f.acknowledged)
+    known = Counter(f.severity for f in items if f.acknowledged)
     lines.append(
-        f"{_plural(len(items), 'finding')}: {_plural(errors, 'error')} "
-        f"({errors - open_errors} acknowledged), {_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{_plural(len(items), 'finding')}: "
+        f"{_plural(counts[Severity.ERROR], 'error')} ({known[Severity.ERROR]} known), "
+        f"{_plural(counts[Severity.WARNING], 'warning')} ({known[Severity.WARNING]} known), "
         f"{counts[Severity.INFO]} info"
     )
+    open_errors = counts[Severity.ERROR] - known[Severity.ERROR]
     if open_errors == 0:
         lines.append("every error is acknowledged by an erratum")
     else:

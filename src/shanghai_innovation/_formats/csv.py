@@ -21,7 +21,11 @@ The format, fixed so that any CSV reader gets the same cells:
 Reading checks the header, every cell and the record it builds, and raises
 :class:`~shanghai_innovation.ReleaseError` with one line naming the file,
 the row (data rows count from 1, the header is not counted), the record id,
-the column and the reason.
+the column and the reason. A cell must be in exactly the form the writer
+gives (ASCII digits, a number in its shortest round-tripping form, a list as
+strict JSON), so every reader of the format gets the same values. A file
+over the per-file byte cap, or a table over the row cap, is refused before
+it is read whole.
 """
 
 from __future__ import annotations
@@ -31,13 +35,15 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation import _limits
+from shanghai_innovation._errors import ReleaseError, quoted
 from shanghai_innovation._records import Record
 from shanghai_innovation._schema import Column, TableSpec
+from shanghai_innovation._strict_json import parse_json
 
 from .tabular import record_from_row
 
@@ -46,8 +52,9 @@ __all__ = ["LINE_TERMINATOR", "cell_text", "csv_bytes", "read_csv", "write_csv"]
 #: The line break after every row (RFC 4180).
 LINE_TERMINATOR: Final = "\r\n"
 
-_INTEGER: Final = re.compile(r"-?(0|[1-9]\d*)")
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER: Final = re.compile(r"-?(0|[1-9][0-9]*)")
+_NUMBER: Final = re.compile(r"-?[0-9]+\.[0-9]+(e[+-][0-9]+)?|-?[0-9](\.[0-9]+)?e[+-][0-9]+")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def cell_text(column: Column, value: Any) -> str:
@@ -84,22 +91,23 @@ def write_csv(spec: TableSpec, records: Iterable[Record], path: Path) -> None:
 
 def _integer(text: str) -> int:
     if not _INTEGER.fullmatch(text):
-        msg = f"expected a whole number, got {text!r}"
+        msg = f"expected a whole number, got {quoted(text)}"
         raise ValueError(msg)
     return int(text)
 
 
 def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        msg = f"expected a number, got {text!r}"
-        raise ValueError(msg) from None
+    """A number cell: only the shortest round-tripping form the writer gives (``16000.0``)."""
+    value = float(text) if _NUMBER.fullmatch(text) else None
+    if value is None or repr(value) != text:
+        msg = f"expected a number in its shortest form (like 3.5 or 16000.0), got {quoted(text)}"
+        raise ValueError(msg)
+    return value
 
 
 def _boolean(text: str) -> bool:
     if text not in ("true", "false"):
-        msg = f"expected true or false, got {text!r}"
+        msg = f"expected true or false, got {quoted(text)}"
         raise ValueError(msg)
     return text == "true"
 
@@ -110,17 +118,22 @@ def _date(text: str) -> dt.date:
             return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    msg = f"expected a date YYYY-MM-DD, got {text!r}"
+    msg = f"expected a date YYYY-MM-DD, got {quoted(text)}"
     raise ValueError(msg)
 
 
 def _list(text: str) -> list[str]:
     try:
-        items = json.loads(text)
-    except ValueError:
-        items = None
+        items = parse_json(text)
+    except ValueError as exc:
+        msg = f'expected a JSON array of strings like ["a","b"], got {quoted(text)} ({exc})'
+        raise ValueError(msg) from None
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        msg = f'expected a JSON array of strings like ["a","b"], got {text!r}'
+        msg = f'expected a JSON array of strings like ["a","b"], got {quoted(text)}'
+        raise ValueError(msg)
+    compact = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    if compact != text:
+        msg = f"expected the compact JSON array {quoted(compact)}, got {quoted(text)}"
         raise ValueError(msg)
     return items
 
@@ -155,44 +168,59 @@ def read_csv(spec: TableSpec, path: Path, label: str | None = None) -> list[Reco
 
     """
     label = str(path) if label is None else label
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        msg = f"{label}: cannot read ({exc.strerror or exc})"
-        raise ReleaseError(msg) from None
+    raw = _limits.read_capped(path, label, ReleaseError, _limits.MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{label}: not UTF-8 text (byte {exc.start})"
         raise ReleaseError(msg) from None
+    del raw
     text = text.removeprefix("\ufeff")
+    rows = csv.reader(_lines(text), strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        header = next(rows, None)
+        if header is None:
+            msg = f"{label}: empty file, expected a header row"
+            raise ReleaseError(msg)
+        _check_header(spec, header, label)
+        return [_record(spec, cells, label, index) for index, cells in _numbered(rows, label)]
     except csv.Error as exc:
         msg = f"{label}: not valid CSV ({exc})"
         raise ReleaseError(msg) from None
-    if not rows:
-        msg = f"{label}: empty file, expected a header row"
-        raise ReleaseError(msg)
-    _check_header(spec, rows[0], label)
-    names = spec.column_names
-    records: list[Record] = []
-    for index, cells in enumerate(rows[1:], 1):
-        if len(cells) != len(names):
-            rid = cells[0] if cells else ""
-            named = f" (record {rid!r})" if rid else ""
-            msg = f"{label}: row {index}{named}: has {len(cells)} cells, expected {len(names)}"
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text, each with its line break, one at a time (no copy of the whole)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
+def _numbered(rows: Iterator[list[str]], label: str) -> Iterator[tuple[int, list[str]]]:
+    """Data rows numbered from 1, refusing the first one beyond the row cap."""
+    for index, cells in enumerate(rows, 1):
+        if index > _limits.MAX_ROWS:
+            msg = f"{label}: row {index}: over the cap of {_limits.MAX_ROWS} rows a table"
             raise ReleaseError(msg)
-        row: dict[str, Any] = {"id": cells[0]}
-        for column, cell in zip(spec.columns, cells, strict=True):
-            try:
-                row[column.name] = _parse_cell(column, cell)
-            except ValueError as exc:
-                named = f" (record {cells[0]!r})" if cells[0] else ""
-                msg = f"{label}: row {index}{named}: column {column.name}: {exc}"
-                raise ReleaseError(msg) from None
-        records.append(record_from_row(spec, row, label, index))
-    return records
+        yield index, cells
+
+
+def _record(spec: TableSpec, cells: list[str], label: str, index: int) -> Record:
+    names = spec.column_names
+    named = f" (record {quoted(cells[0])})" if cells and cells[0] else ""
+    if len(cells) != len(names):
+        msg = f"{label}: row {index}{named}: has {len(cells)} cells, expected {len(names)}"
+        raise ReleaseError(msg)
+    row: dict[str, Any] = {"id": cells[0]}
+    for column, cell in zip(spec.columns, cells, strict=True):
+        try:
+            row[column.name] = _parse_cell(column, cell)
+        except ValueError as exc:
+            msg = f"{label}: row {index}{named}: column {column.name}: {exc}"
+            raise ReleaseError(msg) from None
+    return record_from_row(spec, row, label, index)
 
 
 def _check_header(spec: TableSpec, header: list[str], label: str) -> None:
@@ -202,9 +230,9 @@ def _check_header(spec: TableSpec, header: list[str], label: str) -> None:
     extra = [h for h in header if h not in names]
     missing = [n for n in names if n not in header]
     if extra:
-        msg = f"{label}: header: unexpected column {extra[0]!r} (table {spec.name})"
+        msg = f"{label}: header: unexpected column {quoted(extra[0])} (table {spec.name})"
     elif missing:
-        msg = f"{label}: header: missing column {missing[0]!r} (table {spec.name})"
+        msg = f"{label}: header: missing column {quoted(missing[0])} (table {spec.name})"
     else:
         msg = f"{label}: header: columns out of order or repeated; expected {','.join(names)}"
     raise ReleaseError(msg)

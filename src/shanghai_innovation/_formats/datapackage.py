@@ -14,7 +14,10 @@ file written:
   every single-valued column that refers to another table (to the resource
   of the same format);
 - ``<dataset name>-json`` (``<dataset name>.json``): the whole dataset as one
-  JSON document (``"type": "json"``).
+  JSON document (``"type": "json"``);
+- ``claimreview`` (``claimreview.jsonld``) and ``croissant``
+  (``croissant.json``): the linked-data descriptors (:mod:`.descriptors`),
+  format ``jsonld``, listed with their size and hash like every other file.
 
 Decisions forced by what Frictionless 5 can check (each measured):
 
@@ -58,7 +61,9 @@ from typing import Any, Final
 from shanghai_innovation._dataset import TABLES, Dataset
 from shanghai_innovation._schema import SCHEMA_VERSION, Column, TableSpec, table_spec
 
+from .descriptors import DESCRIPTORS
 from .json import content_fingerprint
+from .metadata import FORMATS, about, json_file_name
 
 __all__ = [
     "DATAPACKAGE_PROFILE",
@@ -71,14 +76,6 @@ __all__ = [
 
 #: The Data Package profile the descriptor follows.
 DATAPACKAGE_PROFILE: Final = "https://datapackage.org/profiles/2.0/datapackage.json"
-#: File format of each export, by file suffix: (format, media type).
-FORMATS: Final[Mapping[str, tuple[str, str]]] = {
-    "parquet": ("parquet", "application/vnd.apache.parquet"),
-    "csv": ("csv", "text/csv"),
-    "json": ("json", "application/json"),
-}
-#: Who curated the data (the copyright holders of the curation).
-CURATORS: Final = "The shanghai_innovation developers"
 _NS: Final = "shanghai_innovation:"
 
 _TYPES: Final[Mapping[str, str]] = {
@@ -89,11 +86,6 @@ _TYPES: Final[Mapping[str, str]] = {
     "date": "date",
     "enum": "string",
 }
-
-
-def json_file_name(dataset: Dataset) -> str:
-    """The file name of the whole-dataset JSON document: ``<dataset name>.json``."""
-    return f"{dataset.info.name}.json"
 
 
 def resource_name(stem: str, fmt: str) -> str:
@@ -163,7 +155,28 @@ def _sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def _descriptor_resource(file_name: str, data: bytes) -> dict[str, Any] | None:
+    """The resource of a linked-data descriptor (croissant.json, ...), or None."""
+    for descriptor in DESCRIPTORS:
+        if descriptor.file == file_name:
+            return {
+                "name": descriptor.resource,
+                "path": file_name,
+                "format": "jsonld",
+                "mediatype": descriptor.mediatype,
+                "type": "json",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": _sha256(data),
+                "description": descriptor.description,
+            }
+    return None
+
+
 def _resource(dataset: Dataset, file_name: str, data: bytes) -> dict[str, Any]:
+    descriptor = _descriptor_resource(file_name, data)
+    if descriptor is not None:
+        return descriptor
     stem, _, suffix = file_name.rpartition(".")
     if suffix not in FORMATS:
         msg = f"not a release file: {file_name!r}"
@@ -217,6 +230,9 @@ def _resource(dataset: Dataset, file_name: str, data: bytes) -> dict[str, Any]:
 
 
 def _order(file_name: str) -> tuple[int, int, str]:
+    descriptors = [d.file for d in DESCRIPTORS]
+    if file_name in descriptors:
+        return (len(TABLES) + 1, descriptors.index(file_name), file_name)
     stem, _, suffix = file_name.rpartition(".")
     table = TABLES.index(stem) if stem in TABLES else len(TABLES)
     return (table, list(FORMATS).index(suffix) if suffix in FORMATS else 0, file_name)
@@ -228,37 +244,39 @@ def build_datapackage(dataset: Dataset, resources: Mapping[str, bytes]) -> dict[
     Args:
         dataset: The dataset the files were written from.
         resources: Every data file of the release, file name to its bytes
-            (``metrics.parquet``, ``metrics.csv``, ``<dataset name>.json``).
+            (``metrics.parquet``, ``metrics.csv``, ``<dataset name>.json``,
+            ``croissant.json``, ``claimreview.jsonld``).
 
     Returns:
         The descriptor, ready for ``json.dumps(..., sort_keys=True)``. Resources
-        come in table order, Parquet before CSV, the JSON document last.
+        come in table order, Parquet before CSV, then the JSON document, then
+        the linked-data descriptors.
 
     Raises:
         ValueError: for a file name that is not part of the release layout.
 
     """
-    info = dataset.info
+    facts = about(dataset)
     contributors: list[dict[str, Any]] = [
-        {"title": CURATORS, "roles": ["creator", "publisher"]},
+        {"title": facts.curators, "roles": ["creator", "publisher"]},
     ]
-    for source in dataset.sources:
+    for source in facts.sources:
         contributors.append(
             {"title": source.author, "organization": source.outlet, "roles": ["author"]}
         )
     return {
         "$schema": DATAPACKAGE_PROFILE,
-        "name": info.name,
-        "title": info.title,
-        "version": info.version,
-        "description": info.description,
-        "licenses": [{"name": info.license, "path": info.license_url}],
-        "sources": [{"title": s.title, "path": s.url} for s in dataset.sources],
+        "name": facts.name,
+        "title": facts.title,
+        "version": facts.version,
+        "description": facts.description,
+        "licenses": [{"name": facts.license, "path": facts.license_url}],
+        "sources": [{"title": s.title, "path": s.url} for s in facts.sources],
         "contributors": contributors,
         "resources": [
             _resource(dataset, name, resources[name]) for name in sorted(resources, key=_order)
         ],
-        f"{_NS}attribution": info.attribution,
+        f"{_NS}attribution": facts.attribution,
         f"{_NS}fingerprint": content_fingerprint(dataset),
         f"{_NS}schema_version": SCHEMA_VERSION,
     }

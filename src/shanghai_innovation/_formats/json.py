@@ -21,9 +21,16 @@ missing optional value as ``null``). Every table appears, even when empty.
 
 The bytes are deterministic: keys sorted at every level, two-space indent,
 ``": "`` and ``","`` separators, UTF-8 with non-ASCII kept, one final
-newline. :func:`content_fingerprint` hashes a compact form of the tables
-only, so it names the content independently of the file formats, the
-dataset version and the pyarrow version.
+newline. :func:`content_fingerprint` hashes a compact form of the whole
+document (dataset info, schema version and every record), so it names
+everything a reader of the release gets, independently of the file formats
+and the pyarrow version.
+
+Every JSON the library reads goes through
+:func:`~shanghai_innovation._strict_json.parse_json`, which refuses
+what JSON parsers disagree on or what could exhaust memory: more bytes or
+values than the caps, nesting deeper than the cap, a key given twice in one
+object, a lone surrogate escape, and ``NaN``/``Infinity``.
 """
 
 from __future__ import annotations
@@ -33,11 +40,13 @@ import json
 import re
 from typing import Any, Final
 
+from shanghai_innovation import _limits
 from shanghai_innovation._convert import CONVERTER, describe_error, structure_record
 from shanghai_innovation._dataset import TABLES, Dataset, DatasetInfo
-from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._errors import ReleaseError, quoted
 from shanghai_innovation._records import RECORD_TYPES, Record
 from shanghai_innovation._schema import SCHEMA_VERSION
+from shanghai_innovation._strict_json import parse_json
 
 __all__ = [
     "check_schema_version",
@@ -45,6 +54,8 @@ __all__ = [
     "dataset_from_json",
     "dataset_to_json",
     "dataset_to_unstructured",
+    "document_from_json",
+    "read_json",
 ]
 
 _TYPES: Final = {cls.table: cls for cls in RECORD_TYPES}
@@ -77,15 +88,28 @@ def dataset_to_json(dataset: Dataset) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def content_fingerprint(dataset: Dataset) -> str:
-    """``sha256:<hex>`` over a canonical serialisation of every table's records.
+def content_fingerprint(dataset: Dataset, schema_version: str = SCHEMA_VERSION) -> str:
+    """``sha256:<hex>`` over a canonical serialisation of everything the release holds.
 
     The serialisation is compact JSON (sorted keys, no spaces, UTF-8) of the
-    tables in the documented shape, without the dataset info. Two releases
-    with the same records have the same fingerprint whatever wrote them.
+    JSON document's shape: the dataset info (name, title, version,
+    description, license, license URL, attribution), the schema version and
+    every table's records. Two releases with the same records and info have
+    the same fingerprint whatever wrote their files; change any record, the
+    license, the attribution or the version and it changes.
+
+    Args:
+        dataset: The records and info.
+        schema_version: The export schema version the release claims (a
+            reader passes the one it found, so a claim cannot be swapped).
+
     """
     canonical = json.dumps(
-        {"schema_version": SCHEMA_VERSION, "tables": _tables(dataset)},
+        {
+            "dataset": CONVERTER.unstructure(dataset.info),
+            "schema_version": schema_version,
+            "tables": _tables(dataset),
+        },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -103,7 +127,7 @@ def check_schema_version(found: object, label: str) -> None:
     """
     # ASCII digits only (str.isdigit() also takes "²"), and few enough for int().
     if not isinstance(found, str) or not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,9}){2}", found):
-        msg = f"{label}: schema version {found!r} is not MAJOR.MINOR.PATCH"
+        msg = f"{label}: schema version {quoted(found)} is not MAJOR.MINOR.PATCH"
         raise ReleaseError(msg)
     ours = int(SCHEMA_VERSION.split(".")[0])
     theirs = int(found.split(".")[0])
@@ -116,9 +140,26 @@ def check_schema_version(found: object, label: str) -> None:
         raise ReleaseError(msg)
 
 
-def _reject_constant(name: str) -> Any:
-    msg = f"{name} is not allowed"
-    raise ValueError(msg)
+def read_json(data: bytes, label: str) -> Any:
+    """Parse a JSON file's bytes strictly (UTF-8, then :func:`parse_json`).
+
+    Raises:
+        ReleaseError: naming the file: over the byte cap, not UTF-8, or refused.
+
+    """
+    if len(data) > _limits.MAX_FILE_BYTES:
+        msg = f"{label}: larger than the cap of {_limits.MAX_FILE_BYTES} bytes for one file"
+        raise ReleaseError(msg)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{label}: not UTF-8 text (byte {exc.start})"
+        raise ReleaseError(msg) from None
+    try:
+        return parse_json(text)
+    except ValueError as exc:
+        msg = f"{label}: not valid JSON ({exc})"
+        raise ReleaseError(msg) from None
 
 
 def dataset_from_json(data: bytes, label: str = "dataset JSON") -> Dataset:
@@ -132,16 +173,12 @@ def dataset_from_json(data: bytes, label: str = "dataset JSON") -> Dataset:
         ReleaseError: one line naming the file, table, record index and id, and field.
 
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        msg = f"{label}: not UTF-8 text (byte {exc.start})"
-        raise ReleaseError(msg) from None
-    try:
-        document = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        msg = f"{label}: not valid JSON ({exc})"
-        raise ReleaseError(msg) from None
+    return document_from_json(data, label)[0]
+
+
+def document_from_json(data: bytes, label: str = "dataset JSON") -> tuple[Dataset, str]:
+    """The dataset and the schema version a JSON document states; see :func:`dataset_from_json`."""
+    document = read_json(data, label)
     if not isinstance(document, dict):
         msg = f"{label}: expected an object with keys {', '.join(_KEYS)}"
         raise ReleaseError(msg)
@@ -149,7 +186,7 @@ def dataset_from_json(data: bytes, label: str = "dataset JSON") -> Dataset:
     if keys != sorted(_KEYS):
         extra = sorted(set(keys) - set(_KEYS))
         missing = sorted(set(_KEYS) - set(keys))
-        what = f"unknown key {extra[0]!r}" if extra else f"missing key {missing[0]!r}"
+        what = f"unknown key {quoted(extra[0])}" if extra else f"missing key {quoted(missing[0])}"
         msg = f"{label}: {what}"
         raise ReleaseError(msg)
     check_schema_version(document["schema_version"], label)
@@ -164,13 +201,21 @@ def dataset_from_json(data: bytes, label: str = "dataset JSON") -> Dataset:
         msg = f"{label}: tables: expected exactly the tables {', '.join(TABLES)}"
         raise ReleaseError(msg)
     tables: dict[str, list[Record]] = {}
+    total = 0
     for name in TABLES:
         rows = raw_tables[name]
         if not isinstance(rows, list):
             msg = f"{label}: tables.{name}: expected a list of records"
             raise ReleaseError(msg)
+        total += len(rows)
+        if len(rows) > _limits.MAX_ROWS or total > _limits.MAX_RECORDS:
+            msg = (
+                f"{label}: tables.{name}: {len(rows)} records, over the cap of "
+                f"{_limits.MAX_ROWS} a table or {_limits.MAX_RECORDS} in all"
+            )
+            raise ReleaseError(msg)
         tables[name] = [_record(name, i, row, label) for i, row in enumerate(rows)]
-    return Dataset(info, **tables)  # type: ignore[arg-type]
+    return Dataset(info, **tables), document["schema_version"]  # type: ignore[arg-type]
 
 
 def _record(table: str, index: int, row: Any, label: str) -> Record:
@@ -178,7 +223,7 @@ def _record(table: str, index: int, row: Any, label: str) -> Record:
         return structure_record(row, _TYPES[table])
     except Exception as exc:
         rid = row.get("id") if isinstance(row, dict) else None
-        named = f" (record {rid!r})" if isinstance(rid, str) else ""
+        named = f" (record {quoted(rid)})" if isinstance(rid, str) else ""
         line = (describe_error(exc) or [str(exc)])[0]
         msg = f"{label}: tables.{table}[{index}]{named}: {line}"
         raise ReleaseError(msg) from None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shanghai_innovation._convert import CONVERTER, describe_error
-from shanghai_innovation._errors import ReleaseError
+from shanghai_innovation._errors import ReleaseError, quoted
 from shanghai_innovation._records import Record
 from shanghai_innovation._schema import TableSpec, row_to_unstructured
 
@@ -24,7 +24,7 @@ __all__ = ["record_from_row", "where"]
 def where(label: str, index: int, row: Mapping[str, Any]) -> str:
     """Locate a row for an error message: file, row number (from 1) and record id."""
     rid = row.get("id")
-    named = f" (record {rid!r})" if isinstance(rid, str) and rid else ""
+    named = f" (record {quoted(rid)})" if isinstance(rid, str) and rid else ""
     return f"{label}: row {index}{named}"
 
 
@@ -58,8 +58,8 @@ def record_from_row(spec: TableSpec, row: Mapping[str, Any], label: str, index: 
         actual = row.get(column.name)
         if expected != actual or type(expected) is not type(actual):
             msg = (
-                f"{where(label, index, row)}: column {column.name}: holds {actual!r}, "
-                f"but the record's values give {expected!r}"
+                f"{where(label, index, row)}: column {column.name}: holds {quoted(actual)}, "
+                f"but the record's values give {quoted(expected)}"
             )
             raise ReleaseError(msg)
     return record

@@ -1,24 +1,32 @@
 """Unpacking a release zip without trusting it.
 
-A zip is checked member by member before anything is written: every name
-must be a plain relative path (no absolute path, no ``..``, no drive letter,
-no backslash), every member a regular file or a folder (no links, devices or
-pipes), no name may repeat (ignoring case), nothing may be encrypted, and the
+Before :mod:`zipfile` reads anything, the zip's size must be under the cap
+and its end record must declare a central directory under the member and
+byte caps (zipfile would otherwise parse every entry of a directory of
+millions first). Then it is checked member by member before anything is
+written: every name must be a plain relative path (no absolute path, no
+``..``, no drive letter, no backslash), printable (no control, format,
+bidirectional or separator character) and at most 255 bytes; every member a
+regular file or a folder (no links, devices or pipes); no name may repeat
+(compared in Unicode NFC, ignoring case); nothing may be encrypted, and the
 declared sizes must stay under the caps. Because a zip's headers can lie,
 bytes are counted again while extracting. Only :mod:`zipfile` reads the zip.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import IO, Final
 
-from shanghai_innovation._errors import ReleaseError, UnsafeArchiveError, first_line
+from shanghai_innovation import _limits
+from shanghai_innovation._errors import ReleaseError, UnsafeArchiveError, first_line, quoted
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -26,17 +34,18 @@ __all__ = [
     "MAX_RATIO",
     "check_member_name",
     "extract_zip",
+    "name_key",
     "release_root",
 ]
 
 #: Largest total size, in bytes, a release may unpack to (and a download may have).
-DEFAULT_MAX_BYTES: Final = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES: Final = _limits.DEFAULT_MAX_BYTES
 #: Largest uncompressed-to-compressed size ratio allowed for a member over RATIO_FLOOR bytes.
 MAX_RATIO: Final = 200
 #: Members smaller than this (in bytes) are not held to MAX_RATIO.
 RATIO_FLOOR: Final = 1024 * 1024
 #: Most members a release zip may hold.
-MAX_MEMBERS: Final = 1000
+MAX_MEMBERS: Final = _limits.MAX_MEMBERS
 
 _CHUNK: Final = 64 * 1024
 _DRIVE: Final = re.compile(r"^[A-Za-z]:")
@@ -58,15 +67,23 @@ _ZIP_ERRORS: Final = (
 def check_member_name(name: str, label: str) -> PurePosixPath:
     """The member name as a safe relative path; raises :class:`UnsafeArchiveError` otherwise.
 
-    Also used for the file names a manifest lists, which must obey the same rules.
+    Also used for the file names a manifest lists and the files a release
+    folder holds, which must obey the same rules.
     """
-    where = f"{label}: member {name!r}"
+    where = f"{label}: member {quoted(name)}"
     if not name or name in {"/", "."}:
         raise UnsafeArchiveError(f"{where}: empty name")
     if "\\" in name:
         raise UnsafeArchiveError(f"{where}: backslash in name (a Windows path)")
-    if "\x00" in name or any(ord(c) < 32 for c in name):
-        raise UnsafeArchiveError(f"{where}: control character in name")
+    if not name.isprintable():
+        bad = next(c for c in name if not c.isprintable())
+        msg = (
+            f"{where}: the character U+{ord(bad):04X} in the name (control, format, "
+            "bidirectional and separator characters are refused)"
+        )
+        raise UnsafeArchiveError(msg)
+    if len(name.encode("utf-8")) > _limits.MAX_NAME_BYTES:
+        raise UnsafeArchiveError(f"{where}: longer than {_limits.MAX_NAME_BYTES} bytes")
     if name.startswith("/"):
         raise UnsafeArchiveError(f"{where}: absolute path")
     if _DRIVE.match(name):
@@ -77,6 +94,15 @@ def check_member_name(name: str, label: str) -> PurePosixPath:
     if any(part in {"", "."} for part in parts):
         raise UnsafeArchiveError(f"{where}: empty or '.' path segment")
     return PurePosixPath(*parts)
+
+
+def name_key(name: str) -> str:
+    """What two names must differ in to be two files anywhere: NFC, ignoring case.
+
+    Composed and decomposed spellings (``café``) are one name on macOS, and
+    ``A`` and ``a`` one on Windows and macOS; ``straße`` and ``strasse`` stay two.
+    """
+    return unicodedata.normalize("NFC", name).lower()
 
 
 def _check_kind(info: zipfile.ZipInfo, where: str) -> None:
@@ -110,12 +136,12 @@ def _plan(
     plan: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
     declared = 0
     for info in members:
-        where = f"{label}: member {info.filename!r}"
+        where = f"{label}: member {quoted(info.filename)}"
         relative = check_member_name(info.filename, label)
         _check_kind(info, where)
-        key = str(relative).casefold()
+        key = name_key(str(relative))
         if key in seen:
-            raise UnsafeArchiveError(f"{where}: duplicate of member {seen[key]!r}")
+            raise UnsafeArchiveError(f"{where}: duplicate of member {quoted(seen[key])}")
         seen[key] = info.filename
         _check_sizes(info, where)
         declared += info.file_size
@@ -149,6 +175,46 @@ def _copy(
     return written
 
 
+_END: Final = b"PK\x05\x06"
+_END64_LOCATOR: Final = b"PK\x06\x07"
+_END_SIZE: Final = 22
+_END64_SIZE: Final = 56
+_LOCATOR_SIZE: Final = 20
+
+
+def _check_directory(handle: IO[bytes], size: int, label: str) -> None:
+    """Refuse a central directory over the caps from the end record zipfile will use.
+
+    Finds that record as :mod:`zipfile` does (at the very end, else the last
+    signature in the final 64 KiB), with its ZIP64 companion, so zipfile
+    never reads a directory larger than checked here.
+    """
+    tail_size = min(size, _END_SIZE + 0xFFFF + _LOCATOR_SIZE + _END64_SIZE)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = len(tail) - _END_SIZE
+    if not (at >= 0 and tail[at : at + 4] == _END and tail[-2:] == b"\x00\x00"):
+        at = tail.rfind(_END)
+    if at < 0 or at + _END_SIZE > len(tail):
+        return  # zipfile refuses it as not a zip
+    counts = [struct.unpack_from("<H", tail, at + 10)[0]]
+    sizes = [struct.unpack_from("<I", tail, at + 12)[0]]
+    locator = at - _LOCATOR_SIZE
+    record = locator - _END64_SIZE
+    if record >= 0 and tail[locator : locator + 4] == _END64_LOCATOR:
+        counts.append(struct.unpack_from("<Q", tail, record + 32)[0])
+        sizes.append(struct.unpack_from("<Q", tail, record + 40)[0])
+    if max(counts) > MAX_MEMBERS:
+        msg = f"{label}: {max(counts)} members, over the limit of {MAX_MEMBERS}"
+        raise UnsafeArchiveError(msg)
+    if max(sizes) > _limits.MAX_CENTRAL_DIRECTORY:
+        msg = (
+            f"{label}: a central directory of {max(sizes)} bytes, over the cap of "
+            f"{_limits.MAX_CENTRAL_DIRECTORY} ({MAX_MEMBERS} members)"
+        )
+        raise UnsafeArchiveError(msg)
+
+
 def extract_zip(
     archive_path: Path,
     target: Path,
@@ -162,27 +228,36 @@ def extract_zip(
     contents sit in.
 
     Raises:
-        UnsafeArchiveError: a member would leave the folder, is a link, repeats,
-            or the zip unpacks over ``max_bytes`` or compresses suspiciously well.
+        UnsafeArchiveError: the zip is larger than ``max_bytes``, its central
+            directory is over the caps, a member would leave the folder, is a
+            link, repeats, or the zip unpacks over ``max_bytes`` or compresses
+            suspiciously well.
         ReleaseError: the file is not a readable zip.
 
     """
     label = label if label is not None else str(archive_path)
     root = target.resolve()
     try:
-        with zipfile.ZipFile(archive_path) as archive:
-            plan = _plan(archive, label, max_bytes)
-            budget = max_bytes
-            for info, relative in plan:
-                where = f"{label}: member {info.filename!r}"
-                path = root.joinpath(*relative.parts)
-                if not path.resolve().is_relative_to(root):  # pragma: no cover - names checked
-                    raise UnsafeArchiveError(f"{where}: would leave the release folder")
-                if info.is_dir():
-                    path.mkdir(parents=True, exist_ok=True)
-                    continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                budget -= _copy(archive, info, path, where, budget)
+        with archive_path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                msg = f"{label}: {size} bytes, over the cap of {max_bytes} bytes"
+                raise UnsafeArchiveError(msg)
+            _check_directory(handle, size, label)
+            handle.seek(0)
+            with zipfile.ZipFile(handle) as archive:
+                plan = _plan(archive, label, max_bytes)
+                budget = max_bytes
+                for info, relative in plan:
+                    where = f"{label}: member {quoted(info.filename)}"
+                    path = root.joinpath(*relative.parts)
+                    if not path.resolve().is_relative_to(root):  # pragma: no cover - names checked
+                        raise UnsafeArchiveError(f"{where}: would leave the release folder")
+                    if info.is_dir():
+                        path.mkdir(parents=True, exist_ok=True)
+                        continue
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    budget -= _copy(archive, info, path, where, budget)
     except ReleaseError:
         raise
     except FileNotFoundError:

@@ -3,18 +3,23 @@
 Only :mod:`urllib` is used. The rules:
 
 - the URL's scheme is http or https (``file`` URLs never reach this module:
-  they name a local path); a redirect may lead only to http or https;
+  they name a local path); a redirect may lead only to http or https, and
+  never from https down to plain http; a failure after a redirect names the
+  URL the download ended up at as well;
 - every socket operation times out after ``timeout`` seconds, and the whole
   download (connecting, headers, body) must finish within an overall deadline
   of ``DEADLINE_FACTOR`` times that, so a server that stalls or trickles fails;
-- a ``Content-Length`` over the cap is refused before reading the body, and
-  bytes are counted while reading, since a server may send more than it says;
+- a ``Content-Length`` over the cap (or not a number) is refused before
+  reading the body, and bytes are counted while reading, since a server may
+  send more than it says; a body that ends short of its ``Content-Length`` is
+  a failed download, not a damaged release;
 - the body goes to a temporary file in the cache folder; the caller's check
   (that it is an intact release) runs on it, and only then is it renamed,
   atomically, into the cache under the SHA-256 of the URL.
 
 Every failure is a :class:`~shanghai_innovation.DownloadError` with one line
-naming the URL and the reason.
+naming the URL and the reason (the server's own words, such as its reason
+phrase, escaped by the error like any outside text).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import contextlib
 import hashlib
 import http.client
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -34,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
-from shanghai_innovation._errors import DownloadError, ShanghaiInnovationError
+from shanghai_innovation._errors import DownloadError, ShanghaiInnovationError, quoted
 
 __all__ = [
     "CACHE_ENV",
@@ -60,6 +66,7 @@ T = TypeVar("T")
 
 _CHUNK: Final = 64 * 1024
 _USER_AGENT: Final = "shanghai-innovation (release download)"
+_DIGITS: Final = re.compile(r"[0-9]{1,18}")
 
 
 def default_cache_dir() -> Path:
@@ -137,15 +144,26 @@ def _connection_classes(
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follows redirects to http and https only; anything else is a DownloadError."""
+    """Follows redirects to http and https only, never https to http; remembers the last URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The URL the last redirect led to (None before any redirect).
+        self.location: str | None = None
 
     def _check(self, req: urllib.request.Request, location: str) -> None:
         target = urllib.parse.urljoin(req.full_url, location)
         scheme = urllib.parse.urlsplit(target).scheme.lower()
         if scheme not in ALLOWED_SCHEMES:
             msg = (
-                f"{req.full_url}: redirected to {target!r}; only http and https "
+                f"{req.full_url}: redirected to {quoted(target)}; only http and https "
                 f"redirects are followed"
+            )
+            raise DownloadError(msg)
+        if urllib.parse.urlsplit(req.full_url).scheme.lower() == "https" and scheme == "http":
+            msg = (
+                f"{req.full_url}: redirected from https to http ({quoted(target)}); "
+                "a download never drops to an unencrypted connection"
             )
             raise DownloadError(msg)
 
@@ -164,6 +182,7 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             except DownloadError:
                 fp.close()  # the refused response's socket
                 raise
+            self.location = urllib.parse.urljoin(req.full_url, location)
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
@@ -181,7 +200,7 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
+def _opener(watchdog: _Watchdog, redirects: _RedirectHandler) -> urllib.request.OpenerDirector:
     """An opener with http and https only: no file, ftp or data handlers."""
     plain, tls = _connection_classes(watchdog)
 
@@ -200,7 +219,7 @@ def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
         HTTP(),
         HTTPS(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _RedirectHandler(),
+        redirects,
         urllib.request.HTTPErrorProcessor(),
     ):
         opener.add_handler(handler)
@@ -209,6 +228,8 @@ def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.HTTPError):
+        if 300 <= exc.code < 400:  # urllib gives up on a loop with a three-line message
+            return f"redirected too many times or in a loop (last answer: HTTP {exc.code})"
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         inner = exc.reason
@@ -243,40 +264,79 @@ def download(url: str, sink: IO[bytes], *, max_bytes: int, timeout: float) -> in
     """Download ``url`` into ``sink``; returns the number of bytes written.
 
     Raises:
-        DownloadError: bad scheme, refused, timed out, too large, an HTTP error
-            or a redirect to another scheme.
+        DownloadError: bad scheme, refused, timed out, too large, cut short,
+            an HTTP error or a disallowed redirect.
 
     """
     check_url(url)
     seconds = timeout * DEADLINE_FACTOR
+    redirects = _RedirectHandler()
     with _Watchdog(seconds) as watchdog:
         try:
-            return _read(url, sink, max_bytes=max_bytes, timeout=timeout, watchdog=watchdog)
-        except DownloadError:
-            raise
+            return _read(
+                url,
+                sink,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                watchdog=watchdog,
+                redirects=redirects,
+            )
+        except DownloadError as exc:
+            raise _via(exc, url, redirects.location) from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if isinstance(exc, urllib.error.HTTPError):
                 exc.close()  # it holds the response, and so the socket, open
             if watchdog.timed_out():
                 msg = f"{url}: timed out (the download took over {seconds:g} s)"
-                raise DownloadError(msg) from None
-            raise DownloadError(f"{url}: {_reason(exc)}") from None
+                raise _via(DownloadError(msg), url, redirects.location) from None
+            error = DownloadError(f"{url}: {_reason(exc)}")
+            raise _via(error, url, redirects.location) from None
 
 
-def _read(url: str, sink: IO[bytes], *, max_bytes: int, timeout: float, watchdog: _Watchdog) -> int:
+def _via(error: DownloadError, url: str, location: str | None) -> DownloadError:
+    """The error, naming the URL a redirect led to when the download ended up elsewhere."""
+    text = str(error)
+    if location is None or location == url or not text.startswith(f"{url}: "):
+        return error
+    return DownloadError(f"{url} (redirected to {location}): {text[len(url) + 2 :]}")
+
+
+def _content_length(url: str, headers: Any, max_bytes: int) -> int | None:
+    length = headers.get("Content-Length")
+    if length is None:
+        return None
+    if not _DIGITS.fullmatch(length.strip()):
+        raise DownloadError(f"{url}: Content-Length {quoted(length)} is not a number of bytes")
+    declared = int(length.strip())
+    if declared > max_bytes:
+        msg = f"{url}: Content-Length {declared} bytes is over the cap of {max_bytes}"
+        raise DownloadError(msg)
+    return declared
+
+
+def _read(
+    url: str,
+    sink: IO[bytes],
+    *,
+    max_bytes: int,
+    timeout: float,
+    watchdog: _Watchdog,
+    redirects: _RedirectHandler,
+) -> int:
     late = f"{url}: timed out (the download took over {timeout * DEADLINE_FACTOR:g} s)"
     # The scheme was checked (http or https) and the opener has no other handlers.
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})  # noqa: S310
-    with _opener(watchdog).open(request, timeout=timeout) as response:
-        length = response.headers.get("Content-Length")
-        if length is not None and length.strip().isdigit() and int(length) > max_bytes:
-            msg = f"{url}: Content-Length {int(length)} bytes is over the cap of {max_bytes}"
-            raise DownloadError(msg)
+    with _opener(watchdog, redirects).open(request, timeout=timeout) as response:
+        declared = _content_length(url, response.headers, max_bytes)
         total = 0
         while True:
             if watchdog.timed_out():
                 raise DownloadError(late)
-            chunk = response.read1(_CHUNK)
+            try:
+                chunk = response.read1(_CHUNK)
+            except http.client.IncompleteRead as exc:
+                total += len(exc.partial)
+                break
             if not chunk:
                 break
             total += len(chunk)
@@ -285,6 +345,9 @@ def _read(url: str, sink: IO[bytes], *, max_bytes: int, timeout: float, watchdog
             sink.write(chunk)
         if watchdog.timed_out():
             raise DownloadError(late)
+        if declared is not None and total < declared:
+            msg = f"{url}: the connection closed after {total} of {declared} bytes"
+            raise DownloadError(msg)
         return total
 
 

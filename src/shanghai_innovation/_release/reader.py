@@ -4,29 +4,40 @@ A release is a folder (the layout :func:`~shanghai_innovation._release.export.ex
 writes), a zip of one (its files at the top or inside one folder), or an
 http(s) or ``file://`` URL of such a zip. Reading one goes, in order:
 
-1. locate the files: unpack a zip safely (:mod:`._archive`), download a URL
-   into the cache (:mod:`._fetch`); a folder may hold only regular files;
+1. locate the files: unpack a zip safely (:mod:`.archive`), download a URL
+   into the cache (:mod:`.fetch`); a folder may hold only regular files,
+   each named by the rules a zip member obeys;
 2. check every byte before parsing anything: each line of ``SHA256SUMS``
    must match its file, every file must be listed there, and nothing listed
    may be missing;
-3. read ``datapackage.json``; refuse a schema version whose major part is not
-   the one this library reads; each resource's ``bytes`` and ``hash`` must
-   match its file, and every data file must be a resource;
+3. read ``datapackage.json`` (strict JSON: no key twice, no lone surrogate);
+   refuse a schema version whose major part is not the one this library
+   reads; each resource's ``bytes`` and ``hash`` must match its file, and
+   every data file must be a resource;
 4. decode the tables (Parquet, else CSV, else the whole-dataset JSON) through
-   the table specs, and run the loader's checks of ids and references;
-5. recompute the content fingerprint from the decoded records and compare it
-   with the one in ``datapackage.json``.
+   the table specs, and run the loader's checks of ids and references; every
+   file is read under the per-file cap and every table under the row cap
+   (:mod:`shanghai_innovation._limits`) before it is parsed;
+5. recompute the content fingerprint (dataset info, schema version and every
+   record) and compare it with the one in ``datapackage.json``.
 
 :func:`verify` also decodes every other format present (CSV, JSON) and
-requires each to hold exactly the same records; for a release of this
-library's own schema version it also rebuilds ``datapackage.json``, the CSV
-files and the JSON document from the records and requires them to be
-identical, so an edit that was resealed with fresh checksums is still found
-(the Parquet bytes depend on the pyarrow version; the fingerprint covers them).
+requires each to hold exactly the same records and dataset info. Then it
+rebuilds the whole release from the decoded data with this library's own
+writer (:func:`~shanghai_innovation._release.export.release_files`, so a file
+added to every release is covered without being named here) and requires
+every file, ``datapackage.json``, the linked-data descriptors
+(``croissant.json``, ``claimreview.jsonld``) and ``SHA256SUMS`` included, to
+be byte for byte identical, and no file to be missing or extra. What cannot be rebuilt
+is reported, never passed silently: a release of another schema version
+(every file), or a Parquet file written by another pyarrow version (whose
+decoded records and metadata must still match; the rest of the release is
+then rebuilt over its bytes). :attr:`VerifyReport.complete` is true only
+when nothing was left out.
 
 Every failure is one of the library's errors with a one-line message naming
 the file and the reason: :class:`~shanghai_innovation.IntegrityError` when
-bytes disagree with a checksum or the manifest,
+bytes disagree with a checksum, the manifest or the rebuild,
 :class:`~shanghai_innovation.UnsafeArchiveError` for a dangerous zip or link,
 :class:`~shanghai_innovation.DownloadError` for a failed download and
 :class:`~shanghai_innovation.ReleaseError` for anything else malformed.
@@ -35,7 +46,7 @@ bytes disagree with a checksum or the manifest,
 from __future__ import annotations
 
 import hashlib
-import json
+import math
 import os
 import re
 import stat
@@ -48,17 +59,21 @@ from typing import Any, Final
 
 import attrs
 
+from shanghai_innovation import _limits
 from shanghai_innovation._dataset import TABLES, Dataset, DatasetInfo
 from shanghai_innovation._errors import (
     DownloadError,
     IntegrityError,
     ReleaseError,
     UnsafeArchiveError,
+    check_argument,
     first_line,
+    one_line,
+    quoted,
 )
 from shanghai_innovation._records import Record
 
-from .archive import DEFAULT_MAX_BYTES, check_member_name, extract_zip
+from .archive import check_member_name, extract_zip, name_key
 from .fetch import DEFAULT_TIMEOUT, fetch
 
 __all__ = [
@@ -73,6 +88,8 @@ __all__ = [
     "verify",
 ]
 
+#: Largest total size, in bytes, a release may unpack to (and a download may have).
+DEFAULT_MAX_BYTES: Final = _limits.DEFAULT_MAX_BYTES
 #: The manifest every release holds.
 PACKAGE_FILE: Final = "datapackage.json"
 #: The checksum list every release holds (``sha256sum -c`` input).
@@ -89,7 +106,12 @@ _PREFIX: Final = "shanghai_innovation:"
 
 @attrs.frozen
 class VerifyReport:
-    """What :func:`verify` found in an intact release; ``str()`` is a one-paragraph summary."""
+    """What :func:`verify` found; ``str()`` is a one-paragraph summary.
+
+    :attr:`complete` says whether every file was compared byte for byte with
+    what this library writes for the decoded data; when it is false,
+    :attr:`not_compared` says which files were not, and why.
+    """
 
     #: The release as given (folder, zip or URL).
     source: str
@@ -105,19 +127,44 @@ class VerifyReport:
     tables: int
     #: How many records the release holds.
     records: int
-    #: The content fingerprint, recomputed from the records and matching datapackage.json.
+    #: The content fingerprint (dataset info, schema version and every record),
+    #: recomputed and matching datapackage.json.
     fingerprint: str
     #: Every format decoded and found to hold the same records (``parquet``, ``csv``, ``json``).
     formats: tuple[str, ...]
+    #: Files that could not be compared byte for byte with this library's
+    #: rebuild, each as ``(file name, why)``; empty when every file was.
+    not_compared: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file is byte for byte what this library writes for the decoded data."""
+        return not self.not_compared
 
     def __str__(self) -> str:
         formats = ", ".join(f.upper() if f != "parquet" else "Parquet" for f in self.formats)
-        return (
-            f"{self.source}: intact. Dataset {self.name} {self.version}, export schema "
-            f"{self.schema_version}; {self.files} files match SHA256SUMS and "
-            f"{PACKAGE_FILE}; {self.records} records in {self.tables} tables decode "
-            f"identically from {formats}; content fingerprint {self.fingerprint} "
-            f"recomputed and matching."
+        decoded = (
+            f"Dataset {self.name} {self.version}, export schema {self.schema_version}; "
+            f"{self.files} files match SHA256SUMS and {PACKAGE_FILE}; {self.records} records "
+            f"in {self.tables} tables decode identically from {formats}; content fingerprint "
+            f"{self.fingerprint} recomputed and matching."
+        )
+        source = one_line(self.source)
+        if self.complete:
+            return (
+                f"{source}: intact. {decoded} Every file is byte for byte what this library "
+                f"writes for these records."
+            )
+        reasons: dict[str, list[str]] = {}
+        for name, why in self.not_compared:
+            reasons.setdefault(why, []).append(name)
+        left_out = "; ".join(
+            f"{', '.join(one_line(n, 80) for n in names)} ({why})" for why, names in reasons.items()
+        )
+        return one_line(
+            f"{source}: NOT fully verified: {len(self.not_compared)} of {self.files} files could "
+            f"not be compared byte for byte: {left_out}. {decoded}",
+            limit=4 * _limits.MAX_MESSAGE,
         )
 
 
@@ -128,6 +175,34 @@ class _Opened:
     files: int
     fingerprint: str
     formats: tuple[str, ...]
+    not_compared: tuple[tuple[str, str], ...] = ()
+
+
+# --- the arguments -------------------------------------------------------------------
+
+
+def _check_arguments(
+    source: object, cache_dir: object, max_bytes: object, timeout: object
+) -> tuple[int, float]:
+    """Each argument of load_release and verify, checked; returns the cap and the timeout."""
+    from . import fetch as _fetch  # noqa: PLC0415 - the default is read at call time
+
+    check_argument("source", source, (str, os.PathLike), "a path or a URL (str or os.PathLike)")
+    if cache_dir is not None:
+        check_argument("cache_dir", cache_dir, (str, os.PathLike), "a path or None")
+    cap = _limits.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    check_argument("max_bytes", cap, int, "a whole number of bytes or None")
+    assert isinstance(cap, int)  # noqa: S101 - checked just above
+    if cap <= 0:
+        msg = f"max_bytes must be a positive number of bytes, not {cap}"
+        raise ValueError(msg)
+    seconds = _fetch.DEFAULT_TIMEOUT if timeout is None else timeout
+    check_argument("timeout", seconds, (int, float), "a number of seconds or None")
+    assert isinstance(seconds, int | float)  # noqa: S101 - checked just above
+    if not (math.isfinite(seconds) and seconds > 0):
+        msg = f"timeout must be a positive, finite number of seconds, not {seconds!r}"
+        raise ValueError(msg)
+    return cap, float(seconds)
 
 
 # --- locating the files ------------------------------------------------------
@@ -160,7 +235,7 @@ def _open_source(
             )
         if scheme == "file":
             return _open_path(_file_url_path(source), source, reader, max_bytes)
-        msg = f"{source}: scheme {scheme!r} is not allowed; use a path, http, https or file"
+        msg = f"{source}: scheme {quoted(scheme)} is not allowed; use a path, http, https or file"
         raise DownloadError(msg)
     return _open_path(Path(source), source, reader, max_bytes)
 
@@ -184,7 +259,7 @@ def _open_path(
     path: Path, label: str, reader: Callable[[Path, str], _Opened], max_bytes: int
 ) -> _Opened:
     if "\x00" in str(path):
-        raise ReleaseError(f"{label!r}: a null character in the path")
+        raise ReleaseError(f"{quoted(label)}: a null character in the path")
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -215,8 +290,9 @@ def _raise(exc: OSError) -> None:
 
 
 def _inventory(root: Path, label: str, max_bytes: int) -> dict[str, Path]:
-    """Every file under root by its relative name; links and odd files are refused."""
+    """Every file under root by its relative name; links, odd files and odd names are refused."""
     files: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     total = 0
     try:
         for folder, dirs, names in os.walk(root, onerror=_raise, followlinks=False):
@@ -224,6 +300,12 @@ def _inventory(root: Path, label: str, max_bytes: int) -> dict[str, Path]:
             for name in sorted(dirs + names):
                 path = here / name
                 rel = path.relative_to(root).as_posix()
+                check_member_name(rel, label)
+                key = name_key(rel)
+                if key in seen:
+                    msg = f"{label}/{quoted(rel)}: the same name as {quoted(seen[key])}"
+                    raise UnsafeArchiveError(msg)
+                seen[key] = rel
                 mode = path.lstat().st_mode
                 if stat.S_ISLNK(mode):
                     raise UnsafeArchiveError(f"{label}/{rel}: a symbolic link (links are refused)")
@@ -235,16 +317,16 @@ def _inventory(root: Path, label: str, max_bytes: int) -> dict[str, Path]:
                 if total > max_bytes:
                     raise ReleaseError(f"{label}: larger than the cap of {max_bytes} bytes")
                 files[rel] = path
+                if len(files) > _limits.MAX_MEMBERS:
+                    msg = f"{label}: over the cap of {_limits.MAX_MEMBERS} files"
+                    raise UnsafeArchiveError(msg)
     except OSError as exc:
         raise ReleaseError(f"{label}: cannot list the folder ({exc.strerror or exc})") from None
     return files
 
 
 def _read_small(path: Path, where: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ReleaseError(f"{where}: cannot read ({exc.strerror or exc})") from None
+    return _limits.read_capped(path, where, ReleaseError, _limits.MAX_FILE_BYTES)
 
 
 def _sha256(path: Path, where: str) -> str:
@@ -264,15 +346,23 @@ def _parse_checksums(data: bytes, label: str) -> dict[str, str]:
     if not text.endswith("\n"):
         raise ReleaseError(f"{where}: does not end with a line break (truncated?)")
     sums: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for number, line in enumerate(text[:-1].split("\n"), 1):
+        if number > _limits.MAX_MEMBERS:
+            raise ReleaseError(f"{where}: lists over the cap of {_limits.MAX_MEMBERS} files")
         match = _SUM_LINE.fullmatch(line)
         if match is None:
             msg = f"{where}: line {number}: not '<sha256 hex>  <file name>'"
             raise ReleaseError(msg)
         digest, name = match[1], match[2]
         check_member_name(name, where)
-        if name in sums:
-            raise ReleaseError(f"{where}: line {number}: {name} is listed twice")
+        key = name_key(name)
+        if key in keys:
+            msg = f"{where}: line {number}: {quoted(name)} is listed twice"
+            if keys[key] != name:
+                msg += f" (as {quoted(keys[key])})"
+            raise ReleaseError(msg)
+        keys[key] = name
         sums[name] = digest
     if not sums:
         raise ReleaseError(f"{where}: lists no files")
@@ -301,19 +391,10 @@ def _check_sums(files: Mapping[str, Path], sums: Mapping[str, str], label: str) 
 
 
 def _read_package(path: Path, label: str) -> dict[str, Any]:
-    from shanghai_innovation._formats.json import _reject_constant  # noqa: PLC0415 - cattrs on first use
+    from shanghai_innovation._formats.json import read_json  # noqa: PLC0415 - cattrs on first use
 
     where = f"{label}/{PACKAGE_FILE}"
-    data = _read_small(path, where)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ReleaseError(f"{where}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        package = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReleaseError(f"{where}: not valid JSON ({first})") from None
+    package = read_json(_read_small(path, where), where)
     if not isinstance(package, dict):
         raise ReleaseError(f"{where}: not a JSON object")
     return package
@@ -322,7 +403,7 @@ def _read_package(path: Path, label: str) -> dict[str, Any]:
 def _text(package: Mapping[str, Any], key: str, where: str) -> str:
     value = package.get(key)
     if not isinstance(value, str):
-        raise ReleaseError(f"{where}: {key!r} missing or not text")
+        raise ReleaseError(f"{where}: {quoted(key)} missing or not text")
     return value
 
 
@@ -347,7 +428,7 @@ def _check_resources(
             raise ReleaseError(f"{at}: 'path' missing or not text")
         check_member_name(path, where)
         if path in listed:
-            raise ReleaseError(f"{at}: {path} is listed twice")
+            raise ReleaseError(f"{at}: {quoted(path)} is listed twice")
         if path not in files:
             raise IntegrityError(f"{label}/{path}: listed in {PACKAGE_FILE} but missing")
         # Parquet resources keep their size under a custom key (Frictionless
@@ -381,9 +462,9 @@ def _info(package: Mapping[str, Any], label: str) -> DatasetInfo:
 
     where = f"{label}/{PACKAGE_FILE}"
     licenses = package.get("licenses")
-    first = licenses[0] if isinstance(licenses, list) and licenses else None
+    first = licenses[0] if isinstance(licenses, list) and len(licenses) == 1 else None
     if not isinstance(first, dict):
-        raise ReleaseError(f"{where}: 'licenses' missing or empty")
+        raise ReleaseError(f"{where}: 'licenses' missing, empty or more than one")
     raw = {
         "name": _text(package, "name", where),
         "title": _text(package, "title", where),
@@ -412,22 +493,33 @@ def _guard(where: str, read: Callable[[], Any]) -> Any:
         raise ReleaseError(msg) from None
 
 
+@attrs.frozen
+class _Decoded:
+    """One format's tables, and the dataset info and schema version it states (JSON only)."""
+
+    tables: dict[str, list[Record]]
+    info: DatasetInfo | None = None
+    schema_version: str | None = None
+
+
 def _read_tables(
-    root: Path, listed: Mapping[str, str], label: str, fmt: str
-) -> dict[str, list[Record]] | None:
+    root: Path, listed: Mapping[str, str], label: str, fmt: str, info: DatasetInfo
+) -> _Decoded | None:
     """Every table from one format, or None when that format is not complete."""
     from shanghai_innovation._schema import table_specs  # noqa: PLC0415 - light, but only needed here
 
     if fmt == "json":
-        name = _json_file(listed)
-        if name is None:
+        name = f"{info.name}.json"  # the dataset's document; other JSON files are not tables
+        if name not in listed:
             return None
-        from shanghai_innovation._formats.json import dataset_from_json  # noqa: PLC0415 - cattrs on first use
+        from shanghai_innovation._formats.json import document_from_json  # noqa: PLC0415 - cattrs on first use
 
         where = f"{label}/{name}"
         data = _read_small(root / name, where)
-        dataset: Dataset = _guard(where, lambda: dataset_from_json(data, where))
-        return {table: list(records) for table, records in dataset.tables()}
+        dataset, version = _guard(where, lambda: document_from_json(data, where))
+        return _Decoded(
+            {table: list(records) for table, records in dataset.tables()}, dataset.info, version
+        )
     if not all(f"{spec.name}.{fmt}" in listed for spec in table_specs()):
         return None
     if fmt == "parquet":
@@ -436,33 +528,93 @@ def _read_tables(
         from shanghai_innovation._formats.csv import read_csv as reader  # noqa: PLC0415 - only when asked
 
     tables: dict[str, list[Record]] = {}
+    total = 0
     for spec in table_specs():
         name = f"{spec.name}.{fmt}"
         where = f"{label}/{name}"
         tables[spec.name] = _guard(where, lambda: reader(spec, root / name, where))  # noqa: B023
-    return tables
-
-
-def _json_file(listed: Mapping[str, str]) -> str | None:
-    names = [n for n in listed if n.endswith(".json") and n != PACKAGE_FILE]
-    return names[0] if len(names) == 1 else None
+        total += len(tables[spec.name])
+        if total > _limits.MAX_RECORDS:
+            msg = f"{where}: over the cap of {_limits.MAX_RECORDS} records in a release"
+            raise ReleaseError(msg)
+    return _Decoded(tables)
 
 
 def _first_difference(
-    ours: Mapping[str, list[Record]], theirs: Mapping[str, list[Record]]
+    ours: Mapping[str, list[Record]], theirs: Mapping[str, list[Record]], main: str
 ) -> str | None:
     for table in TABLES:
         a, b = ours[table], theirs[table]
         for left, right in zip(a, b, strict=False):
             if left != right:
-                return f"table {table}: record {left.id!r} differs"
+                return f"table {table}: record {quoted(left.id)} differs"
         if len(a) != len(b):
-            return f"table {table}: {len(b)} records, the Parquet files hold {len(a)}"
+            return f"table {table}: {len(b)} records, the {main} files hold {len(a)}"
     return None
 
 
+def _decode(
+    root: Path,
+    listed: Mapping[str, str],
+    label: str,
+    info: DatasetInfo,
+    schema_version: str,
+    *,
+    thorough: bool,
+) -> tuple[dict[str, list[Record]], tuple[str, ...]]:
+    """The tables (from the first complete format; every format when thorough), cross-checked.
+
+    Each further format is compared as soon as it is decoded, then dropped,
+    so at most two formats' records are held at once.
+    """
+    main_format, main = "", None
+    formats: list[str] = []
+    for fmt in ("parquet", "csv", "json"):
+        if main is not None and not thorough:
+            break
+        other = _read_tables(root, listed, label, fmt, info)
+        if other is None:
+            continue
+        formats.append(fmt)
+        if main is None:
+            main_format, main = fmt, other
+        _same_content(main.tables, main_format, other, fmt, info, schema_version, label)
+    if main is None:
+        raise ReleaseError(f"{label}: holds no complete set of tables (Parquet, CSV or JSON)")
+    return main.tables, tuple(formats)
+
+
+def _same_content(
+    tables: Mapping[str, list[Record]],
+    main_format: str,
+    other: _Decoded,
+    fmt: str,
+    info: DatasetInfo,
+    schema_version: str,
+    label: str,
+) -> None:
+    """Require one format to hold what the main one holds, and the manifest's info."""
+    difference = _first_difference(tables, other.tables, main_format)
+    if difference is not None:
+        raise IntegrityError(f"{label}: the {fmt} files disagree with {main_format}: {difference}")
+    if other.info is not None and other.info != info:
+        field = next(
+            f.name
+            for f in attrs.fields(DatasetInfo)
+            if getattr(other.info, f.name) != getattr(info, f.name)
+        )
+        msg = f"{label}: the {fmt} document's dataset {field} disagrees with {PACKAGE_FILE}"
+        raise IntegrityError(msg)
+    if other.schema_version is not None and other.schema_version != schema_version:
+        msg = (
+            f"{label}: the {fmt} document's schema version {quoted(other.schema_version)} "
+            f"disagrees with {PACKAGE_FILE}'s {schema_version}"
+        )
+        raise IntegrityError(msg)
+
+
 def _read_folder(root: Path, label: str, *, max_bytes: int, thorough: bool) -> _Opened:
-    from shanghai_innovation._formats.json import check_schema_version, content_fingerprint  # noqa: PLC0415
+    from shanghai_innovation._formats.json import check_schema_version  # noqa: PLC0415
     from shanghai_innovation._load import check_references  # noqa: PLC0415
 
     files = _inventory(root, label, max_bytes)
@@ -479,101 +631,142 @@ def _read_folder(root: Path, label: str, *, max_bytes: int, thorough: bool) -> _
     assert isinstance(schema_version, str)  # noqa: S101 - checked just above
     listed = _check_resources(package, files, digests, label)
     info = _info(package, label)
-
-    order = ("parquet", "csv", "json")
-    decoded: dict[str, dict[str, list[Record]]] = {}
-    for fmt in order:
-        if decoded and not thorough:
-            break
-        tables = _read_tables(root, listed, label, fmt)
-        if tables is not None:
-            decoded[fmt] = tables
-    if not decoded:
-        raise ReleaseError(f"{label}: holds no complete set of tables (Parquet, CSV or JSON)")
-    main_format, tables = next(iter(decoded.items()))
-    for fmt, other in decoded.items():
-        difference = _first_difference(tables, other)
-        if difference is not None:
-            raise IntegrityError(
-                f"{label}: the {fmt} files disagree with {main_format}: {difference}"
-            )
+    tables, formats = _decode(root, listed, label, info, schema_version, thorough=thorough)
 
     dataset = Dataset(info, **tables)  # type: ignore[arg-type]
     problems = check_references(dataset, label)
     if problems:
         first = problems[0]
         for table in TABLES:
-            first = first.replace(f"/{table}.toml:", f"/{table}.{main_format}:")
+            first = first.replace(f"/{table}.toml:", f"/{table}.{formats[0]}:")
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise ReleaseError(first + more)
-    fingerprint = content_fingerprint(dataset)
+    fingerprint = _check_fingerprint(dataset, package, schema_version, where)
+    not_compared: tuple[tuple[str, str], ...] = ()
+    if thorough:
+        not_compared = _compare_with_rebuild(dataset, files, schema_version, label)
+    return _Opened(dataset, schema_version, len(files), fingerprint, formats, not_compared)
+
+
+def _check_fingerprint(
+    dataset: Dataset, package: Mapping[str, Any], schema_version: str, where: str
+) -> str:
+    from shanghai_innovation._formats.json import content_fingerprint  # noqa: PLC0415
+
+    fingerprint = content_fingerprint(dataset, schema_version)
     declared = package.get(FINGERPRINT_KEY)
     if declared != fingerprint:
         msg = (
-            f"{where}: content fingerprint {declared!r} does not match the records, "
-            f"which give {fingerprint}"
+            f"{where}: content fingerprint {quoted(declared)} does not match the release "
+            f"(dataset info, schema version and records), which gives {fingerprint}"
         )
         raise IntegrityError(msg)
-    if thorough:
-        _check_regenerated(dataset, root, listed, package, schema_version, label)
-    return _Opened(dataset, schema_version, len(files), fingerprint, tuple(decoded))
+    return fingerprint
 
 
-def _check_regenerated(
-    dataset: Dataset,
-    root: Path,
-    listed: Mapping[str, str],
-    package: Mapping[str, Any],
-    schema_version: str,
-    label: str,
-) -> None:
-    """Require the manifest, CSV and JSON to be exactly what these records give.
+# --- comparing with a rebuild ------------------------------------------------
 
-    Only for releases of this library's own schema version: those files are
-    deterministic, so any other content was edited after the export (the
-    Parquet bytes depend on the pyarrow version; the fingerprint covers them).
+
+def _compare_with_rebuild(
+    dataset: Dataset, files: Mapping[str, Path], schema_version: str, label: str
+) -> tuple[tuple[str, str], ...]:
+    """Rebuild the release from the decoded data; require the very same files and bytes.
+
+    Returns the files that could not be compared, each with why. Generic over
+    whatever :func:`~shanghai_innovation._release.export.release_files`
+    writes: a file it adds to every release is compared too.
     """
-    from shanghai_innovation._formats.csv import csv_bytes  # noqa: PLC0415
-    from shanghai_innovation._formats.datapackage import build_datapackage, json_file_name  # noqa: PLC0415
-    from shanghai_innovation._formats.json import dataset_to_json  # noqa: PLC0415
-    from shanghai_innovation._schema import SCHEMA_VERSION, table_specs  # noqa: PLC0415
+    from shanghai_innovation._schema import SCHEMA_VERSION  # noqa: PLC0415
+
+    from .export import ALL_FORMATS, data_file_names, release_files  # noqa: PLC0415
 
     if schema_version != SCHEMA_VERSION:
-        return
-    for spec in table_specs():
-        name = f"{spec.name}.csv"
-        if name in listed:
-            expected = csv_bytes(spec, dataset.table(spec.name))
-            where = f"{label}/{name}"
-            _same_bytes(expected, _read_small(root / name, where), where, "CSV")
-    name = json_file_name(dataset)
-    if name in listed:
-        expected = dataset_to_json(dataset)
+        why = f"written with export schema {schema_version}; this library writes {SCHEMA_VERSION}"
+        return tuple((name, why) for name in sorted(files))
+    present = set(files)
+    formats = [f for f in ALL_FORMATS if present & set(data_file_names(dataset, f))]
+    if not formats:  # pragma: no cover - decoding needed one complete format
+        raise IntegrityError(f"{label}: holds none of the files this library writes")
+    rebuilt = release_files(dataset, formats)
+    for name in sorted(present - rebuilt.keys()):
+        msg = f"{label}/{name}: this library writes no such file for these records"
+        raise IntegrityError(msg)
+    for name in sorted(rebuilt.keys() - present):
+        msg = f"{label}/{name}: missing; this library writes it with the {', '.join(formats)} files"
+        raise IntegrityError(msg)
+    actual = {name: _read_small(files[name], f"{label}/{name}") for name in sorted(files)}
+    given, not_compared = _foreign_parquet(actual, rebuilt, label)
+    if given:
+        rebuilt = release_files(dataset, formats, given=given)
+    for name in rebuilt:  # data files first, SHA256SUMS (which differs with any) last
+        _same_bytes(rebuilt[name], actual[name], f"{label}/{name}")
+    return not_compared
+
+
+def _foreign_parquet(
+    actual: Mapping[str, bytes], rebuilt: Mapping[str, bytes], label: str
+) -> tuple[dict[str, bytes], tuple[tuple[str, str], ...]]:
+    """Parquet files written by another pyarrow, whose bytes no rebuild here can give.
+
+    Their decoded records were already compared; their metadata (schema,
+    field and file key-values) must still be exactly what this library writes.
+    """
+    from shanghai_innovation._formats.parquet import created_by  # noqa: PLC0415 - pyarrow
+
+    given: dict[str, bytes] = {}
+    reasons: list[tuple[str, str]] = []
+    for name in sorted(actual):
+        if not name.endswith(".parquet") or name not in rebuilt or actual[name] == rebuilt[name]:
+            continue
         where = f"{label}/{name}"
-        _same_bytes(expected, _read_small(root / name, where), where, "JSON")
-    data = {n: _read_small(root / n, f"{label}/{n}") for n in listed}
-    try:
-        regenerated = json.loads(json.dumps(build_datapackage(dataset, data)))
-    except ValueError as exc:
-        msg = f"{label}/{PACKAGE_FILE}: lists a file this library does not write ({exc})"
-        raise IntegrityError(msg) from None
-    if regenerated != package:
-        key = _first_key_difference(regenerated, package)
-        msg = (
-            f"{label}/{PACKAGE_FILE}: differs from what the records give, at {key} "
-            f"(edited after the export?)"
-        )
+        theirs, ours = created_by(actual[name], where), created_by(rebuilt[name], where)
+        if theirs == ours:
+            continue  # same writer, other bytes: the byte comparison reports it
+        _same_parquet_metadata(rebuilt[name], actual[name], where)
+        given[name] = actual[name]
+        reasons.append((name, f"written by {quoted(theirs)}; this pyarrow writes {quoted(ours)}"))
+    return given, tuple(reasons)
+
+
+def _same_parquet_metadata(ours: bytes, theirs: bytes, where: str) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    ours_schema = pq.read_schema(pa.BufferReader(ours))
+    theirs_schema = pq.read_schema(pa.BufferReader(theirs))
+    # The key-values as stored, and as the Arrow schema within them (base64) says.
+    arrow_key = b"ARROW:schema"
+    ours_kv = dict(pq.read_metadata(pa.BufferReader(ours)).metadata or {})
+    theirs_kv = dict(pq.read_metadata(pa.BufferReader(theirs)).metadata or {})
+    ours_kv.pop(arrow_key, None)
+    theirs_kv.pop(arrow_key, None)
+    if ours_kv != theirs_kv or not ours_schema.equals(theirs_schema, check_metadata=True):
+        msg = f"{where}: its schema or metadata differs from what this library writes"
         raise IntegrityError(msg)
 
 
-def _same_bytes(expected: bytes, actual: bytes, where: str, kind: str) -> None:
+def _same_bytes(expected: bytes, actual: bytes, where: str) -> None:
+    from shanghai_innovation._strict_json import parse_json  # noqa: PLC0415
+
     if expected == actual:
         return
     at = next(
         (i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
         min(len(expected), len(actual)),
     )
-    msg = f"{where}: not the {kind} these records give (first difference at byte {at})"
+    difference = f"first difference at byte {at}"
+    if where.endswith((".json", ".jsonld")):
+        try:
+            ours, theirs = parse_json(expected.decode()), parse_json(actual.decode())
+        except ValueError:
+            pass
+        else:
+            if ours != theirs:
+                difference += f", at {_first_key_difference(ours, theirs)}"
+    msg = (
+        f"{where}: not the file this library writes for these records ({difference}; "
+        "edited after the export?)"
+    )
     raise IntegrityError(msg)
 
 
@@ -581,12 +774,13 @@ def _first_key_difference(expected: Any, actual: Any, path: str = "$") -> str:
     if isinstance(expected, dict) and isinstance(actual, dict):
         for key in sorted(set(expected) | set(actual)):
             if expected.get(key) != actual.get(key):
-                return _first_key_difference(expected.get(key), actual.get(key), f"{path}.{key}")
+                step = f"{path}.{key}"
+                return _first_key_difference(expected.get(key), actual.get(key), step)
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         for i, (a, b) in enumerate(zip(expected, actual, strict=True)):
             if a != b:
                 return _first_key_difference(a, b, f"{path}[{i}]")
-    return path
+    return quoted(path, 120)[1:-1]
 
 
 # --- the public functions ----------------------------------------------------
@@ -600,10 +794,7 @@ def _open(
     *,
     thorough: bool,
 ) -> _Opened:
-    from . import archive, fetch  # noqa: PLC0415 - defaults read at call time
-
-    cap = archive.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    seconds = fetch.DEFAULT_TIMEOUT if timeout is None else timeout
+    cap, seconds = _check_arguments(source, cache_dir, max_bytes, timeout)
     return _open_source(
         source,
         lambda root, label: _read_folder(root, label, max_bytes=cap, thorough=thorough),
@@ -630,9 +821,10 @@ def load_release(
         cache_dir: Where downloads are kept (default: ``$SHANGHAI_INNOVATION_CACHE``
             or ``~/.cache/shanghai-innovation``).
         max_bytes: Largest size a download may have and a release may unpack to
-            (default: ``DEFAULT_MAX_BYTES``, 200 MiB).
+            (default: ``DEFAULT_MAX_BYTES``, 96 MiB); a positive whole number.
         timeout: Seconds any one network operation may take; a whole download
-            gets four times this (default: ``DEFAULT_TIMEOUT``, 30 s).
+            gets four times this (default: ``DEFAULT_TIMEOUT``, 30 s); a
+            positive, finite number.
 
     Raises:
         IntegrityError: a file does not match SHA256SUMS or datapackage.json,
@@ -640,6 +832,8 @@ def load_release(
         UnsafeArchiveError: the zip (or folder) holds unsafe paths or links, or is too large.
         DownloadError: the URL could not be downloaded.
         ReleaseError: anything else malformed, including a newer schema version.
+        TypeError: an argument of the wrong type.
+        ValueError: a ``max_bytes`` or ``timeout`` that is not positive.
 
     """
     return _open(source, cache_dir, max_bytes, timeout, thorough=False).dataset
@@ -655,15 +849,20 @@ def verify(
     """Check a release is intact: everything :func:`load_release` checks, and more.
 
     Every format present (Parquet, CSV, JSON) is decoded and must hold the
-    same records. Takes the same arguments as :func:`load_release`.
+    same records, then the whole release is rebuilt from the decoded data
+    and every file must be byte for byte what was rebuilt. Files that cannot
+    be rebuilt (another schema version, Parquet from another pyarrow) are
+    listed in the report's ``not_compared``, and ``complete`` is false.
+    Takes the same arguments as :func:`load_release`.
 
     Raises:
         ShanghaiInnovationError: the same errors as :func:`load_release`, each
-            with a one-line reason.
+            with a one-line reason; an :class:`IntegrityError` for a file
+            that differs from the rebuild.
 
     """
-    label = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
     opened = _open(source, cache_dir, max_bytes, timeout, thorough=True)
+    label = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
     dataset = opened.dataset
     return VerifyReport(
         source=label,
@@ -675,4 +874,5 @@ def verify(
         records=len(dataset),
         fingerprint=opened.fingerprint,
         formats=opened.formats,
+        not_compared=opened.not_compared,
     )

@@ -1,0 +1,803 @@
+"""Mutation testing of the core modules: plant one small fault at a time, see if a test fails.
+
+Run from the repository root with the project's environment (``bash .ci/test``
+makes it; nothing else is needed, the runner uses only pytest and the standard
+library)::
+
+    .venv/bin/python mutation/run.py                    # every group in config.toml
+    .venv/bin/python mutation/run.py _values _audit     # some groups
+    .venv/bin/python mutation/run.py _audit --survivors # re-test last run's survivors only
+    .venv/bin/python mutation/run.py _values --list     # list the mutants, run nothing
+    .venv/bin/python mutation/run.py --show 'KEY'       # one mutant as a diff
+
+How it works: the runner parses each file of a group and makes every mutant
+(``mutants.py``). One traced run of the group's tests records which tests
+execute which lines. Then, per mutant, it forks a child that imports the
+module with that one fault planted (an import hook compiles the mutated AST in
+place of the file) and runs pytest, stopping at the first failure, on the tests
+that executed the mutated lines, one test file at a time (see ``phases``). A
+child that runs past its time limit is killed and the mutant counts as killed
+(an endless loop is a failure too). Hypothesis runs derandomized with the fast
+profile's 25 examples, so a score is reproducible and the edges it needs must
+be fixed ``@example``s.
+
+Results go to ``mutation/.state/<group>.json`` (for ``--survivors``) and a
+summary to stdout; ``--report FILE`` writes the markdown report. Survivors
+listed in ``equivalent.toml`` are reported with their reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from mutants import Mutant, compile_mutant, mutants  # noqa: E402
+
+PACKAGE = "shanghai_innovation"
+STATE = HERE / ".state"
+#: Mutant children get this many seconds plus this many times the tests' traced time.
+TIME_FLOOR, TIME_FACTOR = 30.0, 4.0
+#: Tests that took less than this (traced) also run for every mutant they did not execute.
+CHEAP = 1.0
+
+
+# --- the config --------------------------------------------------------------------------
+
+
+def load_config() -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+    """The groups, and the caches the tracer empties before each test."""
+    with (HERE / "config.toml").open("rb") as f:
+        data = tomllib.load(f)
+    return data["groups"], data.get("trace", {}).get("reset", [])
+
+
+def load_equivalents() -> list[dict[str, str]]:
+    """The documented equivalent mutants (``equivalent.toml``)."""
+    path = HERE / "equivalent.toml"
+    if not path.exists():
+        return []
+    with path.open("rb") as f:
+        items: list[dict[str, str]] = tomllib.load(f).get("equivalent", [])
+    return items
+
+
+def equivalent_reason(mutant: Mutant, equivalents: Iterable[dict[str, str]]) -> str | None:
+    """The documented reason a surviving mutant is harmless, matched by line text and change."""
+    for item in equivalents:
+        if (
+            item["file"] == mutant.file
+            and item["line"] == mutant.source_line
+            and item["mutation"] == mutant.description
+            and item.get("before", mutant.before) == mutant.before
+        ):
+            return item["reason"]
+    return None
+
+
+# --- running pytest in a forked child ----------------------------------------------------
+
+
+class _MutantLoader(importlib.machinery.SourceFileLoader):
+    """Loads one module from a precompiled (mutated) code object instead of its file."""
+
+    def __init__(self, fullname: str, path: str, code: CodeType) -> None:
+        super().__init__(fullname, path)
+        self._code = code
+
+    def get_code(self, fullname: str) -> CodeType:
+        return self._code
+
+
+class _MutantFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, module: str, path: Path, code: CodeType) -> None:
+        self.module, self.path, self.code = module, path, code
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.module:
+            return None
+        package = self.path.name == "__init__.py"
+        return importlib.util.spec_from_file_location(
+            fullname,
+            self.path,
+            loader=_MutantLoader(fullname, str(self.path), self.code),
+            submodule_search_locations=[str(self.path.parent)] if package else None,
+        )
+
+
+class _Tracer:
+    """A pytest plugin recording, per test, the lines of the mutated files it executes.
+
+    Lines a fixture's setup executes count for every test using that fixture,
+    also the tests that find it already set up.
+    """
+
+    def __init__(self, files: Iterable[Path], resets: Sequence[str]) -> None:
+        self.files = {str(p) for p in files}
+        self.resets = resets
+        self.lines: dict[str, set[tuple[str, int]]] = {}
+        self.times: dict[str, float] = {}
+        self.failed: list[str] = []
+        self.collect: dict[str, float] = {}
+        self._sinks: list[set[tuple[str, int]]] = []
+        self._fixtures: dict[int, set[tuple[str, int]]] = {}
+
+    def _global(self, frame: Any, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename in self.files:
+            return self._local
+        return None
+
+    def _local(self, frame: Any, event: str, arg: object) -> Any:
+        if event == "line":
+            where = (frame.f_code.co_filename, frame.f_lineno)
+            for sink in self._sinks:
+                sink.add(where)
+        return self._local
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Iterator[None]:
+        lines = self._fixtures.setdefault(id(fixturedef), set())
+        self._sinks.append(lines)
+        try:
+            yield
+        finally:
+            self._sinks.remove(lines)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
+        lines: set[tuple[str, int]] = set()
+        self._sinks = [lines]
+        reset_caches(self.resets)
+        start = time.perf_counter()
+        sys.settrace(self._global)
+        try:
+            yield
+        finally:
+            sys.settrace(None)
+        self.times[item.nodeid] = time.perf_counter() - start
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            for fixturedef in defs:
+                lines |= self._fixtures.get(id(fixturedef), set())
+        self.lines[item.nodeid] = lines
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.failed:
+            self.failed.append(report.nodeid)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: Any) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        if isinstance(collector, pytest.Module):
+            self.collect[collector.nodeid] = time.perf_counter() - start
+
+
+def reset_caches(resets: Sequence[str]) -> None:
+    """Empty the caches named ``module:attribute`` (a functools cache, a dict, else set None).
+
+    Only modules already imported are touched.
+    """
+    for item in resets:
+        module_name, _, attribute = item.partition(":")
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        value = getattr(module, attribute)
+        if hasattr(value, "cache_clear"):
+            value.cache_clear()
+        elif isinstance(value, dict):
+            value.clear()
+        else:
+            setattr(module, attribute, None)
+
+
+def _pytest_args(tests: Sequence[str], basetemp: Path, stop_early: bool) -> list[str]:
+    args = [
+        *tests,
+        "-q",
+        "--no-header",
+        "--tb=short",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:randomly",
+        f"--basetemp={basetemp}",
+    ]
+    return [*args, "-x"] if stop_early else args
+
+
+def _child(
+    tests: Sequence[str],
+    log: Path,
+    basetemp: Path,
+    mutant: Mutant | None,
+    code: CodeType | None,
+    plugin: object | None,
+    stop_early: bool,
+) -> int:
+    """In the forked child: plant the mutant, run pytest, return its exit code."""
+    os.setpgid(0, 0)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.dont_write_bytecode = True
+    if mutant is not None and code is not None:
+        sys.meta_path.insert(0, _MutantFinder(mutant.module, ROOT / mutant.file, code))
+    plugins = [plugin] if plugin is not None else []
+    return int(pytest.main(_pytest_args(tests, basetemp, stop_early), plugins=plugins))
+
+
+def _fork(
+    tests: Sequence[str],
+    log: Path,
+    basetemp: Path,
+    mutant: Mutant | None = None,
+    code: CodeType | None = None,
+    plugin: object | None = None,
+    stop_early: bool = True,
+) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 3
+        try:
+            status = _child(tests, log, basetemp, mutant, code, plugin, stop_early)
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(status)
+    return pid
+
+
+def _status(wait_status: int) -> int:
+    if os.WIFEXITED(wait_status):
+        return os.WEXITSTATUS(wait_status)
+    return -os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else -1
+
+
+# --- the traced baseline -----------------------------------------------------------------
+
+
+def trace(
+    group: str, files: Sequence[Path], tests: Sequence[str], resets: Sequence[str], work: Path
+) -> dict[str, Any]:
+    """Run the group's tests once, unmutated, recording lines per test; they must pass."""
+    out = work / f"{group}.trace.json"
+    log = work / f"{group}.trace.log"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 3
+        try:
+            tracer = _Tracer(files, resets)
+            status = _child(tests, log, work / "trace-tmp", None, None, tracer, False)
+            lines = {
+                test: sorted([str(Path(f).relative_to(ROOT)), n] for f, n in found)
+                for test, found in tracer.lines.items()
+            }
+            modules = [
+                name
+                for name in list(sys.modules)
+                if not name.startswith((PACKAGE, "tests", "conftest", "si_docs", "__"))
+            ]
+            data = {
+                "lines": lines,
+                "times": tracer.times,
+                "collect": tracer.collect,
+                "failed": tracer.failed,
+                "modules": modules,
+                "status": status,
+            }
+            out.write_text(json.dumps(data), encoding="utf-8")
+        finally:
+            os._exit(status)
+    _, wait_status, usage = os.wait4(pid, 0)
+    status = _status(wait_status)
+    if status != 0 or not out.exists():
+        sys.exit(f"{group}: the unmutated tests do not pass (pytest exit {status}); see {log}")
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data["cpu"] = usage.ru_utime + usage.ru_stime
+    return data
+
+
+def warm_up(modules: Iterable[str]) -> None:
+    """Import, once in the parent, what every child would import anyway (not the package)."""
+    for name in modules:
+        if name in sys.modules:
+            continue
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+
+
+def _top_level_imports(path: Path, module: str, package: bool) -> set[str]:
+    """Package modules a module imports when it is imported (not inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    base = module if package else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+                continue
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = base.split(".")
+                    parent = ".".join(parts[: len(parts) - node.level + 1])
+                    where = f"{parent}.{node.module}" if node.module else parent
+                else:
+                    where = node.module or ""
+                found.add(where)
+                found.update(f"{where}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.If | ast.Try):
+                visit(node.body)
+                visit(node.orelse)
+
+    visit(tree.body)
+    return found
+
+
+def preload(files: Sequence[Path]) -> list[str]:
+    """Import, in the parent, the package modules no mutated file can reach, and load the data.
+
+    A module is left to the children when it is mutated, imports (at import
+    time) one that is, or is a submodule of a package that is. The bundled
+    data is loaded once here when loading it needs none of those. Returns
+    the modules preloaded.
+    """
+    src = ROOT / "src"
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in sorted((src / PACKAGE).rglob("*.py")):
+        if path.name == "__main__.py":
+            continue
+        parts = list(path.relative_to(src).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if package else parts)
+        modules[name] = (path, package)
+    imports = {
+        name: {m for m in _top_level_imports(path, name, package) if m in modules}
+        | ({name.rpartition(".")[0]} if "." in name else set())
+        for name, (path, package) in modules.items()
+    }
+    mutated = {str(f.resolve()) for f in files}
+    tainted = {name for name, (path, _) in modules.items() if str(path.resolve()) in mutated}
+    changed = True
+    while changed:
+        changed = False
+        for name, needs in imports.items():
+            if name not in tainted and needs & tainted:
+                tainted.add(name)
+                changed = True
+    safe = [name for name in modules if name not in tainted]
+    before = set(sys.modules)
+    package_module = importlib.import_module(PACKAGE) if PACKAGE in safe else None
+    names_before = set(vars(package_module)) if package_module is not None else set()
+    for name in safe:
+        importlib.import_module(name)
+    loader = f"{PACKAGE}._load"
+    if loader in safe:
+        importlib.import_module(loader).load()
+    if package_module is not None:
+        for name in set(vars(package_module)) - names_before:
+            if f"{PACKAGE}.{name}" not in safe:
+                delattr(package_module, name)  # cached by the lazy __getattr__
+    reached = {m for m in set(sys.modules) - before if m in tainted}
+    if reached:  # loading the data imported a mutated module after all: preload nothing
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+        return []
+    return safe
+
+
+# --- running the mutants -----------------------------------------------------------------
+
+
+def covering_tests(mutant: Mutant, trace_data: dict[str, Any]) -> list[str]:
+    """The traced tests that executed a line of the mutant, in run order."""
+    if not mutant.in_function:
+        return []
+    span = set(range(mutant.line, mutant.end_line + 1))
+    return [
+        test
+        for test, lines in trace_data["lines"].items()
+        if any(f == mutant.file and n in span for f, n in lines)
+    ]
+
+
+def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> list[list[str]]:
+    """The test lists a mutant runs against, each only if it survived the one before.
+
+    A mutant inside a function runs the tests that executed its lines, one
+    test file at a time, the file quickest to collect and run first (most
+    faults are caught by the first; collecting a file costs more than most of
+    its tests). A mutant of code that runs at import (a constant, a class body,
+    a default value), or in a function no test was seen executing (it may run
+    at import, like the rule decorator's), runs the quick tests (traced under
+    ``CHEAP`` seconds), then the whole list.
+    """
+    times: dict[str, float] = trace_data["times"]
+    covering = covering_tests(mutant, trace_data) if mutant.in_function else []
+    if covering:
+        return _by_file(covering, trace_data)
+    # No test executed it: it runs at import (or is never run at all).
+    cheap = [t for t, seconds in times.items() if seconds < CHEAP]
+    return [*_by_file(cheap, trace_data), list(tests)]
+
+
+def _by_file(tests: Sequence[str], trace_data: dict[str, Any]) -> list[list[str]]:
+    """Tests split by file: quickest file first, quickest test first within each."""
+    times: dict[str, float] = trace_data["times"]
+    collect: dict[str, float] = trace_data["collect"]
+    by_file: dict[str, list[str]] = {}
+    for test in sorted(tests, key=lambda t: times.get(t, 0.0)):
+        by_file.setdefault(test.split("::")[0], []).append(test)
+    order = sorted(by_file, key=lambda f: collect.get(f, 0.0) + times.get(by_file[f][0], 0.0))
+    return [by_file[f] for f in order]
+
+
+def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one piece
+    group: str,
+    config: dict[str, list[str]],
+    resets: Sequence[str],
+    jobs: int,
+    only: set[str] | None,
+    equivalents: list[dict[str, str]],
+    only_files: Sequence[str] = (),
+    given_tests: Sequence[str] = (),
+    checkpoint: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+) -> dict[str, Any]:
+    """Mutate every file of a group and test each mutant; returns the results."""
+    files = [ROOT / f for f in config["files"]]
+    tests = config["tests"]
+    work = Path(tempfile.mkdtemp(prefix=f"mutation-{group}-"))
+    started = time.perf_counter()
+    if given_tests:
+        # Re-testing against tests named on the command line: no trace needed.
+        trace_data: dict[str, Any] = {
+            "lines": {},
+            "times": {},
+            "collect": {},
+            "modules": [],
+            "cpu": 0.0,
+        }
+    else:
+        print(f"== {group}: tracing {len(tests)} test files", flush=True)
+        trace_data = trace(group, files, tests, resets, work)
+        traced = time.perf_counter() - started
+        print(f"   traced in {traced:.0f} s", flush=True)
+    warm_up(trace_data["modules"])
+    preloaded = preload(files)
+    print(f"   preloaded {len(preloaded)} package modules", flush=True)
+    all_mutants = [m for f in files for m in mutants(f, ROOT)]
+    todo = [
+        m
+        for m in all_mutants
+        if (only is None or m.key in only) and (not only_files or m.file in only_files)
+    ]
+    print(f"   {len(all_mutants)} mutants, testing {len(todo)} with {jobs} jobs", flush=True)
+    times: dict[str, float] = trace_data["times"]
+    whole = sum(times.values())
+    results: dict[str, dict[str, Any]] = {}
+    # Queue entries: (mutant, the test lists still to run, most selective first).
+    queue: list[tuple[Mutant, list[list[str]]]] = []
+    for m in todo:
+        queue.append((m, [list(given_tests)] if given_tests else phases(m, trace_data, tests)))
+    running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
+    done = launched = 0
+    cpu = trace_data["cpu"]
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                m, lists = queue.pop(0)
+                run_tests = lists[0]
+                code = compile_mutant(m, ROOT)
+                launched += 1
+                n = launched
+                basetemp = work / f"tmp-{n}"
+                log = work / f"mutant-{n}.log"
+                files_run = {t.split("::")[0] for t in run_tests}
+                budget = sum(times.get(t, 0.0) for t in run_tests)
+                budget += sum(trace_data["collect"].get(f, 1.0) for f in files_run)
+                if run_tests == list(tests):
+                    budget = whole
+                limit = TIME_FLOOR + TIME_FACTOR * budget
+                pid = _fork(run_tests, log, basetemp, m, code)  # type: ignore[arg-type]
+                running[pid] = (m, lists, time.perf_counter(), limit, log)
+            time.sleep(0.02)
+            for pid, (m, lists, start, limit, log) in list(running.items()):
+                finished, wait_status, usage = os.wait4(pid, os.WNOHANG)
+                elapsed = time.perf_counter() - start
+                if finished == 0 and elapsed <= limit:
+                    continue
+                if finished == 0:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                    _, _, usage = os.wait4(pid, 0)
+                    status: int | str = "timeout"
+                else:
+                    status = _status(wait_status)
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)  # anything the tests left behind
+                del running[pid]
+                cpu += usage.ru_utime + usage.ru_stime
+                shutil.rmtree(log.parent / f"tmp-{log.stem.split('-')[1]}", ignore_errors=True)
+                if status in (4, 5):
+                    sys.exit(f"{m.key}: pytest could not run the tests (exit {status}); see {log}")
+                if status == 0 and len(lists) > 1:
+                    queue.insert(0, (m, lists[1:]))  # confirm against the wider list
+                    continue
+                outcome = "survived" if status == 0 else "killed"
+                killer = _first_failure(log) if outcome == "killed" else None
+                results[m.key] = _result(m, outcome, status, killer, elapsed, equivalents)
+                done += 1
+                if outcome == "survived":
+                    print(f"   SURVIVED {m.key} {m.description}: {m.before}", flush=True)
+                if checkpoint is not None and done % 10 == 0:
+                    checkpoint(results)  # a run stopped early keeps what it found
+                if done % 50 == 0:
+                    print(f"   {done}/{len(todo)} in {time.perf_counter() - started:.0f} s")
+    finally:
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+    shutil.rmtree(work, ignore_errors=True)
+    end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu += end.ru_utime - own.ru_utime + end.ru_stime - own.ru_stime
+    return {
+        "group": group,
+        "files": config["files"],
+        "tests": tests,
+        "mutants": len(all_mutants),
+        "seconds": round(time.perf_counter() - started, 1),
+        "cpu_seconds": round(cpu, 1),
+        "results": results,
+    }
+
+
+def _result(
+    mutant: Mutant,
+    outcome: str,
+    status: int | str | None,
+    killer: str | None,
+    seconds: float,
+    equivalents: list[dict[str, str]],
+) -> dict[str, Any]:
+    return {
+        **asdict(mutant),
+        "key": mutant.key,
+        "outcome": outcome,
+        "status": status,
+        "killed_by": killer,
+        "seconds": round(seconds, 2),
+        "equivalent": equivalent_reason(mutant, equivalents) if outcome == "survived" else None,
+    }
+
+
+def _first_failure(log: Path) -> str | None:
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith(("FAILED ", "ERROR ")):
+                return line.split(" ", 1)[1].split(" - ")[0]
+    return None
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def summarise(state: dict[str, Any]) -> dict[str, Any]:
+    """Counts and scores of one group's results."""
+    results = list(state["results"].values())
+    killed = sum(r["outcome"] == "killed" for r in results)
+    survived = [r for r in results if r["outcome"] == "survived"]
+    equivalent = [r for r in survived if r["equivalent"]]
+    total = len(results)
+    per_file: dict[str, list[int]] = {}
+    for r in results:
+        counts = per_file.setdefault(r["file"], [0, 0])
+        counts[0] += r["outcome"] == "killed"
+        counts[1] += 1
+    return {
+        "total": total,
+        "killed": killed,
+        "survived": len(survived),
+        "equivalent": len(equivalent),
+        "score": killed / total if total else 1.0,
+        "score_with_equivalent": (killed + len(equivalent)) / total if total else 1.0,
+        "per_file": per_file,
+        "open": [r for r in survived if not r["equivalent"]],
+        "survivors": survived,
+    }
+
+
+def report(states: Sequence[dict[str, Any]]) -> str:
+    """The markdown report: a score table, then every survivor with its reason or OPEN."""
+    lines = [
+        "| group | mutants | killed | survived | of which equivalent | score | "
+        "score, equivalents excluded | wall s | CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for state in states:
+        s = summarise(state)
+        lines.append(
+            f"| `{state['group']}` | {s['total']} | {s['killed']} | {s['survived']} | "
+            f"{s['equivalent']} | {s['score']:.1%} | {_excluded(s):.1%} | {state['seconds']:.0f} | "
+            f"{state.get('cpu_seconds', 0):.0f} |"
+        )
+    for state in states:
+        s = summarise(state)
+        lines += ["", f"### `{state['group']}`", ""]
+        for file, (killed, total) in s["per_file"].items():
+            lines.append(f"- `{file}`: {killed}/{total} killed")
+        if s["survivors"]:
+            lines += ["", "Survivors:", ""]
+        for r in sorted(s["survivors"], key=lambda r: (r["file"], r["line"], r["index"])):
+            reason = r["equivalent"] or "OPEN"
+            lines.append(
+                f"- `{r['file']}:{r['line']}` ({r['scope']}) {r['description']}: "
+                f"`{r['before']}` → `{r['after']}`. {reason}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _excluded(s: dict[str, Any]) -> float:
+    """Killed among the mutants that are not documented equivalents."""
+    relevant = s["total"] - s["equivalent"]
+    return s["killed"] / relevant if relevant else 1.0
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def show(config: dict[str, dict[str, list[str]]], groups: Sequence[str], key: str | None) -> None:
+    """Print the mutants of some groups (or the one with this key), run nothing."""
+    for group in groups:
+        for f in config[group]["files"]:
+            for m in mutants(ROOT / f, ROOT):
+                if key and m.key != key:
+                    continue
+                print(f"{m.key}  [{m.scope}] {m.description}")
+                print(f"    {m.source_line}")
+                print(f"    - {m.before}\n    + {m.after}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("groups", nargs="*", help="groups of config.toml (default: all)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--survivors", action="store_true", help="re-test last run's survivors")
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--show", metavar="KEY", help="show one mutant and stop")
+    parser.add_argument("--report", metavar="FILE", help="write the markdown report here")
+    parser.add_argument(
+        "--file", action="append", default=[], help="mutate only this file of the group"
+    )
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        default=[],
+        help="with --survivors: re-test against these tests only, without tracing",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command: run the groups asked for and report."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    # On SIGTERM, leave through the finally blocks that kill the children.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
+    config, resets = load_config()
+    groups = args.groups or list(config)
+    unknown = [g for g in groups if g not in config]
+    if unknown:
+        parser.error(f"no such group: {', '.join(unknown)}; groups are: {', '.join(config)}")
+    if args.list or args.show:
+        show(config, groups, args.show)
+        return 0
+    # Hypothesis must not import the package through its entry point in the
+    # parent: each child imports it afresh, with its mutant.
+    os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
+    from hypothesis import settings  # noqa: PLC0415
+
+    del os.environ["HYPOTHESIS_NO_PLUGINS"]
+    settings.register_profile(
+        "mutation", max_examples=25, deadline=None, derandomize=True, database=None
+    )
+    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
+    equivalents = load_equivalents()
+    STATE.mkdir(exist_ok=True)
+    states = []
+    started = time.perf_counter()
+    for group in groups:
+        path = STATE / f"{group}.json"
+        only = None
+        previous = None
+        if (args.survivors or args.file) and path.exists():
+            previous = json.loads(path.read_text(encoding="utf-8"))
+        if args.survivors and previous is not None:
+            only = {k for k, r in previous["results"].items() if r["outcome"] == "survived"}
+
+        def checkpoint(
+            results: dict[str, dict[str, Any]], path: Path = path, group: str = group
+        ) -> None:
+            partial = path.with_suffix(".partial.json")
+            partial.write_text(json.dumps({"group": group, "results": results}), encoding="utf-8")
+
+        state = run_group(
+            group,
+            config[group],
+            resets,
+            args.jobs,
+            only,
+            equivalents,
+            args.file,
+            args.tests,
+            checkpoint,
+        )
+        if args.file and path.exists():  # another part may have finished meanwhile
+            previous = json.loads(path.read_text(encoding="utf-8"))
+        if previous is not None:
+            merged = {**previous["results"], **state["results"]}
+            parts = args.file and not args.survivors  # the times of a part add up
+            state = {
+                **state,
+                "results": merged,
+                "seconds": previous["seconds"] + (state["seconds"] if parts else 0.0),
+                "cpu_seconds": previous.get("cpu_seconds", 0.0)
+                + (state.get("cpu_seconds", 0.0) if parts else 0.0),
+            }
+        path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        states.append(state)
+        s = summarise(state)
+        print(
+            f"== {group}: {s['killed']}/{s['total']} killed ({s['score']:.1%}), "
+            f"{s['survived']} survived ({s['equivalent']} documented equivalent), "
+            f"{state['seconds']:.0f} s wall, {state.get('cpu_seconds', 0):.0f} s CPU",
+            flush=True,
+        )
+    cpu = sum(state.get("cpu_seconds", 0.0) for state in states)
+    print(f"== all groups in {time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU")
+    text = report(states)
+    if args.report:
+        Path(args.report).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The index a Dataset builds: the invariants its range queries rely on, and the collector."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import itertools
+from collections.abc import Iterator
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import shanghai_innovation as si
+from shanghai_innovation._index import Index, gc_paused, timeline_key, when
+from shanghai_innovation.testing import datasets
+
+#: Whole generated datasets cost tens of milliseconds each: a third of the profile.
+DATASET_SETTINGS = settings(
+    max_examples=max(25, settings().max_examples // 3),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(params=[True, False], ids=["gc-on", "gc-off"])
+def collector(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """The caller's collector switched on, then off; restored after the test."""
+    was = gc.isenabled()
+    if request.param:
+        gc.enable()
+    else:
+        gc.disable()
+    try:
+        yield request.param
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def check_invariants(index: Index) -> None:
+    """The sorted-start invariant the bisection relies on, and the class of each span."""
+    for c, (starts, entries) in index.classes.items():
+        assert [first for first, _, _, _ in entries] == starts
+        assert sorted(starts) == starts
+        assert [(e[0], e[2]) for e in entries] == sorted((e[0], e[2]) for e in entries)
+        for first, last, rank, record in entries:
+            days = (last - first).days + 1
+            assert 2 ** (c - 1) <= days <= 2**c - 1
+            date = when(record)
+            assert date is not None
+            assert (first, last) == date.span
+            assert record is index.timeline[rank]
+    assert sorted(index.classes) == list(index.classes)
+
+
+def test_the_collector_is_left_as_the_caller_had_it(collector: bool) -> None:
+    """Building the index and querying it leave gc.isenabled() as it was, on or off."""
+    ds = si.load()
+    fresh = si.Dataset(ds.info, sources=ds.sources, events=ds.events, metrics=ds.metrics)
+    fresh.between("2016", "2020", mode="overlaps")
+    assert collector == gc.isenabled()
+    fresh.where("events", start="2019")
+    fresh.timeline()
+    assert collector == gc.isenabled()
+    Index(ds.records())
+    assert collector == gc.isenabled()
+
+
+def test_gc_paused_pauses_and_restores_even_on_error(collector: bool) -> None:
+    """Inside gc_paused the collector is off; after it, as before, also after an exception."""
+    with gc_paused():
+        assert not gc.isenabled()
+    assert collector == gc.isenabled()
+    with pytest.raises(KeyError), gc_paused():
+        raise KeyError("planted")
+    assert collector == gc.isenabled()
+
+
+def test_the_bundled_index_keeps_its_invariants() -> None:
+    """Per span class, first days are sorted and each entry's span is of that class."""
+    index = Index(si.load().records())
+    check_invariants(index)
+    assert sum(len(entries) for _, entries in index.classes.values()) == len(index.timeline)
+
+
+def test_span_classes_group_spans_by_length() -> None:
+    """A day is class 1, a 30-day month class 5, a 366-day year class 9."""
+    day, month, year = si.PartialDate(2020, 6, 29), si.PartialDate(2020, 6), si.PartialDate(2020)
+    events = [
+        si.Event(
+            id=f"e-{n}",
+            date=date,
+            title="A title",
+            summary="Something happened.",
+            locator=si.Locator("src", si.Section.HIGHLIGHTS, 1),
+        )
+        for n, date in enumerate((year, month, day))
+    ]
+    index = Index(events)
+    assert {1: ["e-2"], 5: ["e-1"], 9: ["e-0"]} == {
+        c: [r.id for _, _, _, r in entries] for c, (_, entries) in index.classes.items()
+    }
+    assert ["e-0", "e-1", "e-2"] == [r.id for r in index.timeline]
+    check_invariants(index)
+
+
+@DATASET_SETTINGS
+@given(datasets())
+def test_generated_indexes_keep_their_invariants(dataset: si.Dataset) -> None:
+    """For any dataset, the span classes are sorted by first day and the timeline by date."""
+    index = Index(dataset.records())
+    check_invariants(index)
+    for a, b in itertools.pairwise(index.timeline):
+        date_a, date_b = when(a), when(b)
+        assert date_a is not None
+        assert date_b is not None
+        assert timeline_key(date_a) <= timeline_key(date_b)
+
+
+def test_a_range_covering_all_time_finds_every_dated_record() -> None:
+    """From the earliest to the latest day, both modes return the whole timeline."""
+    ds = si.load()
+    assert ds.timeline() == ds.between(dt.date.min, dt.date.max)
+    assert ds.timeline() == ds.between(dt.date.min, dt.date.max, mode="overlaps")
+
+
+def test_a_span_nested_in_another_of_its_class_keeps_first_days_sorted() -> None:
+    """All of 2020 and February-November 2020 share a class: by first day, 2020 comes first."""
+    ds = si.load()
+    base = ds.lookup("rd-spending-share-of-gdp")
+    inner = si.Period(si.PartialDate(2020, 2), si.PartialDate(2020, 11))
+    nested = attrs.evolve(base, id="planted-inner", period=inner)  # type: ignore[misc]
+    year = si.Event(
+        id="planted-year",
+        date=si.PartialDate(2020),
+        title="A title",
+        summary="Something happened.",
+        locator=si.Locator("src", si.Section.HIGHLIGHTS, 1),
+    )
+    index = Index([nested, year])
+    check_invariants(index)
+    [(starts, entries)] = index.classes.values()
+    assert ["planted-year", "planted-inner"] == [r.id for _, _, _, r in entries]
+    assert [dt.date(2020, 1, 1), dt.date(2020, 2, 1)] == starts
+    small = si.Dataset(ds.info, metrics=(nested,), events=(year,))
+    assert ("planted-inner",) == tuple(r.id for r in small.between("2020-02", "2020-11"))
+    assert ("planted-year", "planted-inner") == tuple(  # timeline order: 2020 < 2020-11
+        r.id for r in small.between("2020-11-30", "2020-12", mode="overlaps")
+    )
