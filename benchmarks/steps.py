@@ -43,15 +43,18 @@ mark("loader modules")
 if path == "compiled":
     from shanghai_innovation import _compiled as c
     from shanghai_innovation._plain import structurer
-    from shanghai_innovation._strict_json import parse_json
+    from shanghai_innovation._strict_json import check_value_count
 
-    mark("compiled-path modules (json, hashlib, _plain, _strict_json)")
+    mark("compiled-path modules (json, _plain, _strict_json)")
     raw = c._package_file(c.COMPILED_FILE)
     files = {name: c._package_file(f"data/{name}") for name in c.data_files()}
     digest = c.toml_digest(files.__getitem__)
     mark("read files, digest")
-    document = parse_json(raw.decode())
-    mark("parse (JSON, strictly)")
+    text = raw.decode()
+    check_value_count(text)
+    document = json.loads(text)
+    assert c._canonical(document) == text
+    mark("parse (JSON), checked against its re-encoding")
     info = structurer(d.DatasetInfo)(document["dataset"])
     types = {cls.table: cls for cls in shanghai_innovation._records.RECORD_TYPES}
     tables = {

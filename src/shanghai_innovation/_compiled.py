@@ -7,8 +7,9 @@ every wheel carries ``_compiled.json``: the bundled dataset as the TOML path
 at build time, written in the converter's plain shapes, with the SHA-256 of
 the TOML files it came from. :func:`read_bundled` uses it only when that
 digest equals the digest of the TOML files installed beside it. It holds
-the file to every check the TOML path makes of parsed data: the JSON is
-parsed strictly under the caps (``_strict_json``, ``_limits``), tables under
+the file to every check the TOML path makes of parsed data: the JSON is held
+to the caps (``_limits``) and must be byte for byte what the encoder writes
+of it (no key twice, no ``NaN``, no lone surrogate), tables under
 the row and record caps, every record built through its class with the
 converter's own value hooks (``_plain``), so every attrs validator runs (the
 text validator of ``_text`` included), then ids and references checked
@@ -26,8 +27,9 @@ as a data file changes)::
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -37,7 +39,7 @@ from ._dataset import TABLES, Dataset, DatasetInfo
 from ._load import INFO_FILE, _bundled, check_references, read_directory
 from ._plain import structurer, unstructure
 from ._records import RECORD_TYPES, Record
-from ._strict_json import parse_json
+from ._strict_json import check_value_count
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -70,12 +72,12 @@ def data_files() -> tuple[str, ...]:
 
 def toml_digest(read: Callable[[str], bytes]) -> str:
     """SHA-256 of the data files, each preceded by its name and size."""
-    digest = hashlib.sha256()
+    digest = _sha256()
     for name in data_files():
         raw = read(name)
         digest.update(f"{name}\0{len(raw)}\0".encode())
         digest.update(raw)
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def encode(dataset: Dataset, digest: str) -> bytes:
@@ -86,16 +88,22 @@ def encode(dataset: Dataset, digest: str) -> bytes:
         "dataset": unstructure(dataset.info),
         "tables": {name: [unstructure(r) for r in records] for name, records in dataset.tables()},
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return text.encode() + b"\n"
+    return _canonical(document).encode()
+
+
+def _canonical(document: Any) -> str:
+    # The one form of the file: compact, UTF-8 kept, keys in the order written, no NaN.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 def decode(raw: bytes, digest: str) -> Dataset:
     """The Dataset a compiled file holds, when it was made from TOML files with this digest.
 
     The file passes what the TOML path asks of the data once parsed: it is
-    parsed as strictly as any JSON the library reads (the byte, value and
-    nesting caps, no key twice, no ``NaN``, no lone surrogate), each table
+    held to the byte and value caps before parsing, and must be exactly what
+    :func:`encode` writes of what it holds (so no key twice, no ``NaN``, no
+    lone surrogate, nothing :func:`~shanghai_innovation._strict_json.parse_json`
+    refuses, and cheaper to check than that parse), each table
     holds at most :data:`~shanghai_innovation._limits.MAX_ROWS` records and
     all of them at most :data:`~shanghai_innovation._limits.MAX_RECORDS`,
     every record is built by its class (every validator runs) and the
@@ -106,7 +114,12 @@ def decode(raw: bytes, digest: str) -> Dataset:
         Exception: whatever a record's class or a value hook raises.
 
     """
-    document = parse_json(_capped(raw).decode("utf-8"))
+    text = _capped(raw).decode("utf-8")
+    check_value_count(text)
+    document = json.loads(text)  # nesting past the C parser's limit: RecursionError
+    if _canonical(document) != text:
+        msg = "not in the exact form encode() writes"
+        raise ValueError(msg)
     if not isinstance(document, dict) or set(document) != _KEYS:
         msg = "not a compiled data file"
         raise ValueError(msg)
@@ -162,14 +175,26 @@ def _capped(raw: bytes) -> bytes:
 
 
 def _package_file(path: str) -> bytes:
-    # pkgutil reads through the package's loader, so this works from a zip too;
-    # importlib.resources would cost more to import than the whole decode.
-    import pkgutil  # noqa: PLC0415 - only the bundled load reads package files
+    # Read through the package's loader, as pkgutil.get_data does (so from a
+    # zip too) without importing pkgutil, which costs more than the decode.
+    loader: Any = __spec__.loader
+    return bytes(loader.get_data(os.path.join(os.path.dirname(__file__), *path.split("/"))))
 
-    data = pkgutil.get_data(__package__ or "shanghai_innovation", path)
-    if data is None:  # pragma: no cover - a loader that cannot read files
-        raise FileNotFoundError(path)
-    return data
+
+def _sha256() -> Any:
+    """A SHA-256 hash object, from CPython's own implementation when there is one.
+
+    ``hashlib`` loads OpenSSL on import, a tenth of what the compiled path's
+    modules cost; CPython's built-in module gives the same digest (tested).
+    """
+    for name in ("_sha256", "_sha2"):  # CPython 3.11; 3.12 and later
+        try:
+            return importlib.import_module(name).sha256()
+        except ImportError:  # pragma: no cover - another version or implementation
+            continue
+    import hashlib  # noqa: PLC0415 - pragma: no cover
+
+    return hashlib.sha256()  # pragma: no cover
 
 
 def read_bundled() -> Dataset | None:

@@ -1,8 +1,10 @@
 """JSON text parsed strictly: what parsers disagree on, or what could exhaust memory, is refused.
 
-Every JSON the library reads goes through :func:`parse_json` (a release's
-documents, a CSV list cell, the compiled bundled data). It needs neither
-cattrs nor pyarrow, so the first lookup can afford it.
+Every JSON the library reads from outside goes through :func:`parse_json`
+(a release's documents, a CSV list cell). The compiled bundled data, which
+must be exactly what its encoder writes, is held to the value cap with
+:func:`check_value_count` and then compared with its own re-encoding, which
+refuses the same things for less (``_compiled``). Neither needs cattrs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, Final
 from . import _limits
 from ._errors import quoted
 
-__all__ = ["parse_json"]
+__all__ = ["check_value_count", "parse_json"]
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 #: A \\u escape of a surrogate code point, the only way JSON text can hold one.
@@ -76,6 +78,16 @@ def _surrogate(document: Any) -> str | None:
     return None
 
 
+def check_value_count(text: str) -> None:
+    """Refuse JSON text of more values than the cap, counted before parsing (ValueError)."""
+    # Every value but the first of each container follows a comma, and every
+    # container opens with a bracket: an upper bound, whatever the strings hold.
+    values = text.count(",") + text.count("[") + text.count("{") + 1
+    if values > _limits.MAX_VALUES:
+        msg = f"over the cap of {_limits.MAX_VALUES} values"
+        raise ValueError(msg)
+
+
 def parse_json(text: str) -> Any:
     """Parse JSON text strictly; raises ValueError saying why it is refused.
 
@@ -86,12 +98,7 @@ def parse_json(text: str) -> Any:
     object, a lone surrogate escape, ``NaN``, ``Infinity`` and a number that
     overflows a float (``1e999``).
     """
-    # Every value but the first of each container follows a comma, and every
-    # container opens with a bracket: an upper bound, whatever the strings hold.
-    values = text.count(",") + text.count("[") + text.count("{") + 1
-    if values > _limits.MAX_VALUES:
-        msg = f"over the cap of {_limits.MAX_VALUES} values"
-        raise ValueError(msg)
+    check_value_count(text)
     too_deep = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
     try:
         document = json.loads(
