@@ -72,3 +72,16 @@ def test_show_prints_the_converters_json(capsys: pytest.CaptureFixture[str]) -> 
     record = si.lookup("rd-spending-2019")
     expected = json.dumps(CONVERTER.unstructure(record), indent=2, ensure_ascii=False) + "\n"
     assert expected == capsys.readouterr().out
+
+
+def test_the_command_line_parser_imports_no_writer() -> None:
+    """Parsing `show ID` imports neither the export's writers nor pathlib."""
+    code = (
+        "import sys\n"
+        "from shanghai_innovation._cli import _parser\n"
+        "_parser().parse_args(['show', 'rd-spending-2019'])\n"
+        "print(sorted(m for m in ('shanghai_innovation._release.export', 'pathlib')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "[]\n" == done.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -175,7 +176,7 @@ def _path(text: str) -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ._release.export import ALL_FORMATS  # noqa: PLC0415 - light: no pyarrow
+    from ._release import ALL_FORMATS  # noqa: PLC0415 - the names alone, not the writers
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -342,8 +343,6 @@ def _print_rows(rows: Iterable[tuple[str, ...]]) -> None:
         return
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     # Cut long titles on a terminal only: a pipe (grep, a file) gets whole lines.
-    import shutil  # noqa: PLC0415 - with its archive modules, only for list and search
-
     room = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     for row in table:
         head = "".join(f"{cell:<{w}}  " for cell, w in zip(row, widths, strict=False))
