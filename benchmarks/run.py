@@ -1,15 +1,24 @@
-"""Benchmarks: import cost, records to Arrow and back at scale, indexed queries.
+"""Benchmarks: start-up and first lookup, records to Arrow and back at scale, indexed queries.
 
 Every figure is measured against a baseline in the same run and reported as
 a ratio, because absolute times on a shared machine vary 15-30 % run to run.
 
-    python benchmarks/run.py --json            # everything (about four minutes)
-    python benchmarks/run.py --records 100000  # a quicker look
+    python benchmarks/run.py --json                # everything (about five minutes)
+    python benchmarks/run.py --json --startup-only # start-up figures only (about two)
+    python benchmarks/run.py --records 100000      # a quicker look at scale
+    python benchmarks/run.py --startup-only --project ../other-checkout  # another version
 
-Targets (issue 3):
+Start-up is measured on the real installed path: the project's wheel (built
+here, so it carries the compiled data) installed with its runtime
+dependencies into a fresh virtual environment, with pycountry beside it as
+the baseline (pycountry is installed there only, never a dependency).
+
+Targets (issues 3 and 14):
 
 - ``import shanghai_innovation`` at most 1.15x ``import attrs``;
 - import plus loading every record at most 1.30x ``import attrs, cattrs, tomllib``;
+- import plus a first ``lookup`` at most 1.0x pycountry's import plus first ``get``;
+- ``shanghai-innovation show ID`` at most 1.5x that same pycountry baseline;
 - records to Arrow at least 3x faster than row dicts plus ``pa.Table.from_pylist``;
 - Parquet back to typed records at least 1.5x faster than ``to_pylist`` plus
   the record constructor;
@@ -25,11 +34,14 @@ import gc
 import io
 import json
 import math
+import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import venv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,12 +50,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
 
-IMPORTS = {
+ROOT = Path(__file__).resolve().parent.parent
+#: The record the first-lookup figures look up.
+RECORD_ID = "rd-spending-2019"
+#: Each start-up command: Python code run with ``python -c``.
+STARTUP = {
+    "nothing": "pass",
     "attrs": "import attrs",
     "package": "import shanghai_innovation",
     "attrs_cattrs_tomllib": "import attrs, cattrs, tomllib",
     "package_load": "import shanghai_innovation as si; si.load()",
+    "pycountry_get": "import pycountry; pycountry.countries.get(alpha_2='CN')",
+    "package_lookup": f"import shanghai_innovation as si; si.lookup({RECORD_ID!r})",
 }
+#: (figure, command, baseline, target): each ratio the start-up section reports.
+RATIOS = (
+    ("import_ratio", "package", "attrs", 1.15),
+    ("load_ratio", "package_load", "attrs_cattrs_tomllib", 1.30),
+    ("lookup_ratio", "package_lookup", "pycountry_get", 1.0),
+    ("show_ratio", "cli_show", "pycountry_get", 1.5),
+)
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -53,54 +79,111 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def import_costs(runs: int) -> dict[str, Any]:
-    """Median wall time of each import command, runs alternating, and the two ratios."""
-    times: dict[str, list[float]] = {name: [] for name in IMPORTS}
-    for code in IMPORTS.values():  # warm the disk cache and .pyc files
-        subprocess.run([sys.executable, "-c", code], check=True)
+def bench_environment(project: Path, scratch: Path) -> Path:
+    """A fresh virtual environment: the project's wheel, its runtime dependencies, pycountry.
+
+    The wheel is built from ``project`` (its build hook writes the compiled
+    data); pip compiles every module, as any install does. Returns its Python.
+    """
+    dist = scratch / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(project)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("*.whl")
+    env_dir = scratch / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    quiet = ["--quiet", "--disable-pip-version-check"]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", *quiet, str(wheel), "pycountry"],
+        check=True,
+        capture_output=True,
+    )
+    return python
+
+
+def _child_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+def startup_costs(python: Path, runs: int, cwd: Path) -> dict[str, Any]:
+    """Median wall time of each start-up command, the commands alternating, and the ratios."""
+    commands = {name: [str(python), "-c", code] for name, code in STARTUP.items()}
+    commands["cli_show"] = [str(python.parent / "shanghai-innovation"), "show", RECORD_ID]
+    env = _child_env()
+
+    def run(command: list[str]) -> None:
+        subprocess.run(command, check=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+
+    for command in commands.values():  # warm the disk cache
+        run(command)
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, code in IMPORTS.items():
-            command = [sys.executable, "-c", code]
-            seconds, _ = timed(lambda command=command: subprocess.run(command, check=True))
+        for name, command in commands.items():
+            seconds, _ = timed(lambda command=command: run(command))
             times[name].append(seconds)
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
-    return {
+    report: dict[str, Any] = {
         "runs": runs,
         "median_ms": {name: round(ms, 1) for name, ms in medians.items()},
-        "import_ratio": round(medians["package"] / medians["attrs"], 3),
-        "import_target": 1.15,
-        "load_ratio": round(medians["package_load"] / medians["attrs_cattrs_tomllib"], 3),
-        "load_target": 1.30,
     }
+    for figure, command, baseline, target in RATIOS:
+        report[figure] = round(medians[command] / medians[baseline], 3)
+        report[figure.replace("_ratio", "_target")] = target
+    return report
 
 
-#: Where the time of `import shanghai_innovation as si; si.load()` goes, step by step.
-BREAKDOWN = """
-import json, time
-marks = [time.perf_counter()]
-def mark():
-    marks.append(time.perf_counter())
-import attrs; mark()
-import shanghai_innovation._records; mark()
-import shanghai_innovation._dataset; mark()
-import cattrs; mark()
-import shanghai_innovation._load; mark()
-import shanghai_innovation as si; si.load(); mark()
-names = ["attrs", "record_classes", "dataset_module", "cattrs", "loader_modules", "read_validate"]
-print(json.dumps({n: (b - a) * 1000 for n, a, b in zip(names, marks, marks[1:])}))
-"""
+def load_breakdown(python: Path, runs: int, cwd: Path, paths: tuple[str, ...]) -> dict[str, Any]:
+    """Median milliseconds of each step of a first load and lookup, in fresh processes.
+
+    ``compiled`` is the installed wheel's path, ``toml`` the TOML path (what
+    a checkout or a data folder takes); ``compiled_no_validators`` the
+    compiled path with attrs validators switched off, to show their share.
+    """
+    script = str(Path(__file__).resolve().parent / "steps.py")
+    variants = {
+        "compiled": ["compiled"],
+        "compiled_no_validators": ["compiled", "--no-validators"],
+        "toml": ["toml"],
+    }
+    out: dict[str, Any] = {}
+    for name in paths:
+        steps: dict[str, list[float]] = {}
+        for _ in range(runs):
+            done = subprocess.run(
+                [str(python), script, *variants[name]],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=cwd,
+                env=_child_env(),
+            )
+            for step, ms in json.loads(done.stdout).items():
+                steps.setdefault(step, []).append(ms)
+        out[name] = {step: round(statistics.median(values), 2) for step, values in steps.items()}
+    return out
 
 
-def load_breakdown(runs: int) -> dict[str, float]:
-    """Median milliseconds of each step of importing and loading, in fresh processes."""
-    steps: dict[str, list[float]] = {}
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-c", BREAKDOWN], check=True, capture_output=True, text=True
+def startup(project: Path, runs: int) -> dict[str, Any]:
+    """The start-up section: ratios and breakdown, in a fresh environment built for the run."""
+    with tempfile.TemporaryDirectory(prefix="si-bench-") as scratch:
+        python = bench_environment(project, Path(scratch))
+        cwd = Path(scratch)  # not the checkout: the installed package is what runs
+        report = startup_costs(python, runs, cwd)
+        compiled = subprocess.run(
+            [str(python), "-c", "import shanghai_innovation._compiled"],
+            check=False,
+            capture_output=True,
+            cwd=cwd,
+            env=_child_env(),
         )
-        for name, ms in json.loads(done.stdout).items():
-            steps.setdefault(name, []).append(ms)
-    return {name: round(statistics.median(values), 1) for name, values in steps.items()}
+        paths = ("compiled", "compiled_no_validators", "toml") if compiled.returncode == 0 else (
+            "toml",
+        )
+        report["load_breakdown_ms"] = load_breakdown(python, max(5, runs // 2), cwd, paths)
+    return report
 
 
 def baseline_record(row: dict[str, Any]) -> Any:
@@ -284,14 +367,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--records", type=int, default=1_000_000, help="synthetic records")
-    parser.add_argument("--runs", type=int, default=15, help="runs per import command")
+    parser.add_argument("--runs", type=int, default=15, help="runs per start-up command")
     parser.add_argument("--seed", type=int, default=2020, help="seed of the generator")
+    parser.add_argument(
+        "--project", type=Path, default=ROOT, help="checkout whose wheel start-up measures"
+    )
+    parser.add_argument("--startup-only", action="store_true", help="skip the scale figures")
     args = parser.parse_args()
 
     started = time.perf_counter()
     report: dict[str, Any] = {"python": sys.version.split()[0]}
-    report["import"] = import_costs(args.runs)
-    report["import"]["load_breakdown_ms"] = load_breakdown(max(5, args.runs // 2))
+    report["startup"] = startup(args.project.resolve(), args.runs)
+    if args.startup_only:
+        report["total_s"] = round(time.perf_counter() - started, 1)
+        _print(report, as_json=args.json)
+        return
     # Valid by construction; from_arrow validates every one on the way back.
     generate_s, records = timed(lambda: synth.metrics(args.records, args.seed, validate=False))
     report["generate_s"] = round(generate_s, 2)
@@ -300,7 +390,11 @@ def main() -> None:
     sizes = tuple(sorted({min(10_000, args.records), args.records}))
     report["queries"] = query_costs(records, sizes, args.seed)
     report["total_s"] = round(time.perf_counter() - started, 1)
-    if args.json:
+    _print(report, as_json=args.json)
+
+
+def _print(report: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(report, indent=2))
     else:
         for section, figures in report.items():

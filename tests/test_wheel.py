@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import shanghai_innovation as si
+from shanghai_innovation._compiled import COMPILED_FILE, decode, toml_digest
+from shanghai_innovation._load import read_directory
 
 from .conftest import DATA_DIR
 
@@ -62,6 +64,14 @@ def test_wheel_holds_every_data_file(wheel: Path) -> None:
     assert "shanghai_innovation/py.typed" in names
 
 
+def test_wheel_holds_the_compiled_data_of_data_folder(wheel: Path) -> None:
+    """The wheel carries _compiled.json, made from data/ by the build hook: the TOML load."""
+    with zipfile.ZipFile(wheel) as archive:
+        raw = archive.read(f"shanghai_innovation/{COMPILED_FILE}")
+    digest = toml_digest(lambda name: (DATA_DIR / name).read_bytes())
+    assert read_directory(DATA_DIR, "data") == decode(raw, digest)
+
+
 def test_installed_wheel_loads_everything(installed: Path, tmp_path: Path) -> None:
     """In a fresh environment with runtime dependencies only, every record loads."""
     code = (
@@ -96,3 +106,52 @@ def test_python_dash_m_runs(installed: Path, tmp_path: Path) -> None:
     assert 0 == result.returncode, result.stderr
     assert result.stdout.startswith("shanghai-innovation ")
     assert f"dataset {si.load().info.version}" in result.stdout
+
+
+#: Runs one call on the bundled data; prints what of the TOML path it loaded.
+LOADED = (
+    "import sys, shanghai_innovation as si\n"
+    "si.{call}\n"
+    "print(sorted(m for m in ('cattrs', 'tomllib') if m in sys.modules))\n"
+)
+#: Then whether the bundled load equals the TOML load (which imports both).
+SAME = (
+    "from shanghai_innovation._load import _bundled, read_directory\n"
+    "print(si.load() == read_directory(_bundled(), 'data'))\n"
+)
+
+
+@pytest.mark.parametrize("call", ["load()", "lookup('rd-spending-2019')"])
+def test_installed_wheel_uses_the_compiled_data(installed: Path, tmp_path: Path, call: str) -> None:
+    """Installed, load() and lookup() read the compiled file (no tomllib, no cattrs): same data."""
+    result = _run(installed, "-c", LOADED.format(call=call) + SAME, cwd=tmp_path)
+    assert ("", "[]\nTrue\n") == (result.stderr, result.stdout)
+
+
+def test_installed_show_needs_no_cattrs(installed: Path, tmp_path: Path) -> None:
+    """The console script's show prints the record and never imports cattrs or tomllib."""
+    code = (
+        "import sys; from shanghai_innovation._cli import main\n"
+        "code = main(['show', 'rd-spending-2019'])\n"
+        "print(code, sorted(m for m in ('cattrs', 'tomllib') if m in sys.modules))"
+    )
+    result = _run(installed, "-c", code, cwd=tmp_path)
+    assert "" == result.stderr
+    assert result.stdout.startswith('{\n  "id": "rd-spending-2019",\n')
+    assert result.stdout.endswith("}\n0 []\n")
+
+
+def test_installed_wheel_with_an_edited_data_file_reads_the_toml(
+    installed: Path, tmp_path: Path
+) -> None:
+    """A data file edited after install makes the compiled file stale: TOML read, same data."""
+    code = "import shanghai_innovation as si; print(si.__file__)"
+    metrics = Path(_run(installed, "-c", code, cwd=tmp_path).stdout.strip()).with_name("data")
+    metrics /= "metrics.toml"
+    original = metrics.read_bytes()
+    try:
+        metrics.write_bytes(original + b"\n# edited after install\n")
+        result = _run(installed, "-c", LOADED.format(call="load()") + SAME, cwd=tmp_path)
+    finally:
+        metrics.write_bytes(original)
+    assert ("", "['cattrs', 'tomllib']\nTrue\n") == (result.stderr, result.stdout)

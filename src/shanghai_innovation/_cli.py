@@ -17,7 +17,6 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 from ._errors import (
@@ -35,6 +34,8 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._dataset import Dataset
     from ._records import Record
 
@@ -137,7 +138,7 @@ def _command(sub: Any, name: str, summary: str, description: str) -> argparse.Ar
 def _data_option(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument(
         "--data",
-        type=Path,
+        type=_path,
         metavar="DIR",
         help=f"{verb} a data folder laid out like the bundled data/ instead of the bundled data",
     )
@@ -166,8 +167,16 @@ def _formats_type(all_formats: tuple[str, ...]) -> Any:
     return parse
 
 
+def _path(text: str) -> Path:
+    # pathlib is imported only when a command takes a path: it would add a
+    # tenth to `show`, whose start-up is benchmarked (benchmarks/README.md).
+    from pathlib import Path  # noqa: PLC0415
+
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
-    from ._release.export import ALL_FORMATS  # noqa: PLC0415 - light: no pyarrow
+    from ._release import ALL_FORMATS  # noqa: PLC0415 - the names alone, not the writers
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -246,7 +255,7 @@ def _parser() -> argparse.ArgumentParser:
         "before finishing.",
     )
     p.add_argument(
-        "--output", "-o", required=True, type=Path, metavar="DIR", help="the folder to create"
+        "--output", "-o", required=True, type=_path, metavar="DIR", help="the folder to create"
     )
     p.add_argument(
         "--format",
@@ -438,6 +447,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "show":
         from ._load import load  # noqa: PLC0415
 
+        # to_json writes the converter's shapes through _plain, without cattrs.
         print(load(args.data).lookup(args.id).to_json())
         return 0
     _parser().print_help()

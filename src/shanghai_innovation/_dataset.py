@@ -156,8 +156,17 @@ class Dataset:
     def __contains__(self, item: object) -> bool:
         """``"rd-spending-2019" in ds``: whether a record has that id (a record: is here)."""
         if isinstance(item, Record):
-            return self._index.by_id.get(item.id) == item
-        return isinstance(item, str) and item in self._index.by_id
+            return self._by_id.get(item.id) == item
+        return isinstance(item, str) and item in self._by_id
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Record]:
+        # All that get and lookup need, built on the first: a first lookup
+        # should not pay for the full index (dates, topics, names, mentions).
+        by_id: dict[str, Record] = {}
+        for record in self.records():
+            by_id.setdefault(record.id, record)
+        return by_id
 
     @functools.cached_property
     def _index(self) -> Index:
@@ -179,9 +188,10 @@ class Dataset:
         Names are looked up as in :meth:`lookup`; a name several records go
         by gives ``default``.
         """
-        record = self._index.by_id.get(id)
+        record = self._by_id.get(id)
         if record is not None:
             return record
+        # A miss: only now build the full index, with its names.
         name: object = id
         if not isinstance(name, str):
             return default
@@ -204,9 +214,10 @@ class Dataset:
             TypeError: when ``id`` is not text.
 
         """
-        record = self._index.by_id.get(id) if isinstance(id, str) else None
+        record = self._by_id.get(id) if isinstance(id, str) else None
         if record is not None:
             return record
+        # A miss: only now build the full index, with its names and suggestions.
         from ._query import resolve  # noqa: PLC0415 - loaded on the first name
 
         found = resolve(self._index, id, "id")

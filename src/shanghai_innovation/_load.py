@@ -14,25 +14,28 @@ hold at most the row cap of records
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from . import _limits
-from ._convert import CONVERTER, describe_error, structure_record
 from ._dataset import TABLES, Dataset, DatasetInfo
 from ._errors import DataError, check_argument
+from ._plain import field_types
 from ._records import RECORD_TYPES, Erratum, Record, reference_fields
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+# tomllib, cattrs (through _convert), importlib.resources and pathlib are
+# imported where the TOML is read: the bundled data usually comes from the
+# compiled file (_compiled), and a first lookup cannot afford them.
 
 __all__ = ["INFO_FILE", "check_references", "load", "read_directory"]
 
@@ -45,6 +48,8 @@ _cached: Dataset | None = None
 
 
 def _bundled() -> Traversable:
+    from importlib import resources  # noqa: PLC0415 - see the imports
+
     return resources.files("shanghai_innovation").joinpath("data")
 
 
@@ -62,6 +67,8 @@ def _depth(document: Any) -> int:
 
 
 def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 - see the imports
+
     raw = _limits.read_capped(file, label, DataError)
     try:
         text = raw.decode("utf-8")
@@ -87,6 +94,8 @@ def _read_toml(file: Traversable, label: str) -> dict[str, Any]:
 def _read_table(
     directory: Traversable, label: str, table: str, problems: list[str]
 ) -> list[Record]:
+    from ._convert import describe_error, structure_record  # noqa: PLC0415 - see the imports
+
     where = f"{label}/{table}.toml"
     try:
         document = _read_toml(directory.joinpath(f"{table}.toml"), where)
@@ -115,18 +124,13 @@ def _read_table(
     return records
 
 
-@functools.cache
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def _has_field(cls: type[Any], dotted: str) -> bool:
     """Whether a field path (``quantity`` or ``quantity.value``) exists on a record type."""
     current: Any = cls
     for name in dotted.split("."):
         if not attrs.has(current) or name not in attrs.fields_dict(current):
             return False
-        hint = _hints(current)[name]
+        hint = field_types(current)[name]
         args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
         union = typing.get_origin(hint) in (typing.Union, types.UnionType)
         current = args[0] if union and len(args) == 1 else hint
@@ -195,6 +199,10 @@ def read_directory(directory: Traversable | Path | str, label: str | None = None
         DataError: listing every problem, one line each.
 
     """
+    from pathlib import Path  # noqa: PLC0415 - see the imports
+
+    from ._convert import CONVERTER, describe_error  # noqa: PLC0415 - see the imports
+
     folder: Traversable = Path(directory) if isinstance(directory, str) else directory
     label = label if label is not None else str(directory)
     _check_is_data_folder(folder, label)
@@ -226,7 +234,10 @@ def load(directory: Path | str | None = None) -> Dataset:
     """Load the dataset: the bundled data by default, or a folder laid out like ``data/``.
 
     The bundled dataset is read and validated on first use, then cached; a
-    folder given explicitly is read afresh every time.
+    folder given explicitly is read afresh every time, from its TOML files.
+    The bundled data comes from the compiled file an installed wheel carries
+    when that file was made from exactly the TOML files installed beside it
+    (see ``_compiled``), else from the TOML files; both give the same Dataset.
 
     Raises:
         DataError: when a data file is invalid, one line per problem.
@@ -239,5 +250,8 @@ def load(directory: Path | str | None = None) -> Dataset:
         return read_directory(directory)
     with _lock:
         if _cached is None:
-            _cached = read_directory(_bundled(), "data")
+            from ._compiled import read_bundled  # noqa: PLC0415 - only the bundled data needs it
+
+            compiled = read_bundled()
+            _cached = compiled if compiled is not None else read_directory(_bundled(), "data")
         return _cached

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final, cast
 
 import attrs
 
+from ._frozen import frozen
 from ._text import check_text as _text
 from ._values import Locator, PartialDate, Period, Quantity
 from ._vocab import (
@@ -324,9 +325,10 @@ class Record:
         text, vocabulary members their tokens, tuples lists; fields left
         empty are kept (as ``None`` or ``[]``).
         """
-        from ._convert import CONVERTER  # noqa: PLC0415 - imports cattrs, only when asked
+        # The converter's shapes without importing cattrs: `show` prints this.
+        from ._plain import unstructure  # noqa: PLC0415
 
-        unstructured: dict[str, Any] = CONVERTER.unstructure(self)
+        unstructured: dict[str, Any] = unstructure(self)
         return unstructured
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -351,7 +353,7 @@ def _field_values(record: Record) -> list[Any]:
     return [getattr(record, f.name) for f in attrs.fields(cast(Any, type(record)))]
 
 
-@attrs.frozen
+@frozen
 class Citation:
     """Where a reference figure was published."""
 
@@ -363,7 +365,7 @@ class Citation:
     published: PartialDate | None = _opt(PartialDate, "When it was published.")
 
 
-@attrs.frozen
+@frozen
 class Source(Record):
     """A source document; today, the one article."""
 
@@ -386,7 +388,7 @@ class Source(Record):
     note: str = field("How the date and outlet are known, in our words.", validator=_text)
 
 
-@attrs.frozen
+@frozen
 class Entity(Record):
     """A named thing the article mentions: an organisation, place, person, ..."""
 
@@ -432,7 +434,7 @@ class Entity(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Metric(Record):
     """A number the article states about a subject."""
 
@@ -472,7 +474,7 @@ class Metric(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Event(Record):
     """A dated happening of 2020 from the article's timeline."""
 
@@ -499,7 +501,7 @@ def _check_rank(instance: RankingPosition, attribute: attrs.Attribute[Any], valu
         raise ValueError(msg)
 
 
-@attrs.frozen
+@frozen
 class RankingPosition(Record):
     """A place held in a ranking, with the earlier place when stated."""
 
@@ -549,7 +551,7 @@ class RankingPosition(Record):
         return self.previous_rank - self.rank
 
 
-@attrs.frozen
+@frozen
 class Streak(Record):
     """An honour held for a run of consecutive years."""
 
@@ -579,7 +581,7 @@ class Streak(Record):
         return self.latest_year - self.length + 1
 
 
-@attrs.frozen
+@frozen
 class Pledge(Record):
     """A goal set with a time horizon."""
 
@@ -604,7 +606,7 @@ class Pledge(Record):
         return self.made.year + int(self.horizon.value)
 
 
-@attrs.frozen
+@frozen
 class First(Record):
     """An achievement claimed as the first of its kind."""
 
@@ -620,7 +622,7 @@ class First(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Quote(Record):
     """Words a named person is quoted as saying, verbatim.
 
@@ -647,7 +649,7 @@ class Quote(Record):
         return f"\u201c{self.passages[0]}\u201d"
 
 
-@attrs.frozen
+@frozen
 class Photo(Record):
     """A photo published with the article, by its caption and credit."""
 
@@ -663,7 +665,7 @@ class Photo(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Statement(Record):
     """A claim the article makes in words rather than numbers: of whom, what and when.
 
@@ -690,7 +692,7 @@ class Statement(Record):
     topics: tuple[Topic, ...] = _topics()
 
 
-@attrs.frozen
+@frozen
 class Reference(Record):
     """A figure from outside the article, with its citation, for the audit."""
 
@@ -710,7 +712,7 @@ class Reference(Record):
     )
 
 
-@attrs.frozen
+@frozen
 class Erratum(Record):
     """Where the article is wrong, garbled or unverifiable, and why.
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._frozen import frozen
 from ._text import check_text
 from ._vocab import Precision, Qualifier, Section, Unit
 
@@ -76,7 +77,7 @@ def format_fraction(value: Fraction) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
-@attrs.frozen
+@frozen
 class Interval:
     """The range of true values a hedged number allows.
 
@@ -150,7 +151,7 @@ def _check_value(instance: Quantity, attribute: attrs.Attribute[Fraction], value
         raise ValueError(msg)
 
 
-@attrs.frozen
+@frozen
 class Quantity:
     """A number exactly as the article states it, with its unit and hedge.
 
@@ -325,7 +326,7 @@ _opt_int = attrs.validators.optional(_int)
 
 
 @functools.total_ordering
-@attrs.frozen(order=False)
+@frozen(order=False)
 class PartialDate:
     """A date known to the year, the month or the day.
 
@@ -415,7 +416,7 @@ def _check_period(instance: Period, attribute: attrs.Attribute[Any], value: Any)
         raise ValueError(msg)
 
 
-@attrs.frozen
+@frozen
 class Period:
     """A span of time, with how it was worked out when the article is vague.
 
@@ -456,7 +457,7 @@ class Period:
 _slug = attrs.validators.matches_re(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@attrs.frozen
+@frozen
 class Locator:
     """Where in a source a record comes from.
 

@@ -340,9 +340,9 @@ def _memo(build: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _parse_locator(text: str) -> Locator:
-    from shanghai_innovation._convert import _structure_locator  # noqa: PLC0415 - the one locator grammar
+    from shanghai_innovation._plain import structure_locator  # noqa: PLC0415 - the one locator grammar
 
-    return _structure_locator(text, Locator)
+    return structure_locator(text, Locator)
 
 
 def _hints(cls: type) -> dict[str, Any]:

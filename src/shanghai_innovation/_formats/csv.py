@@ -43,8 +43,8 @@ from shanghai_innovation import _limits
 from shanghai_innovation._errors import ReleaseError, quoted
 from shanghai_innovation._records import Record
 from shanghai_innovation._schema import Column, TableSpec
+from shanghai_innovation._strict_json import parse_json
 
-from .json import parse_json
 from .tabular import record_from_row
 
 __all__ = ["LINE_TERMINATOR", "cell_text", "csv_bytes", "read_csv", "write_csv"]

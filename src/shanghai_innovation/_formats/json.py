@@ -26,7 +26,8 @@ document (dataset info, schema version and every record), so it names
 everything a reader of the release gets, independently of the file formats
 and the pyarrow version.
 
-Every JSON the library reads goes through :func:`parse_json`, which refuses
+Every JSON the library reads goes through
+:func:`~shanghai_innovation._strict_json.parse_json`, which refuses
 what JSON parsers disagree on or what could exhaust memory: more bytes or
 values than the caps, nesting deeper than the cap, a key given twice in one
 object, a lone surrogate escape, and ``NaN``/``Infinity``.
@@ -35,9 +36,7 @@ object, a lone surrogate escape, and ``NaN``/``Infinity``.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import math
 import re
 from typing import Any, Final
 
@@ -47,6 +46,7 @@ from shanghai_innovation._dataset import TABLES, Dataset, DatasetInfo
 from shanghai_innovation._errors import ReleaseError, quoted
 from shanghai_innovation._records import RECORD_TYPES, Record
 from shanghai_innovation._schema import SCHEMA_VERSION
+from shanghai_innovation._strict_json import parse_json
 
 __all__ = [
     "check_schema_version",
@@ -55,19 +55,11 @@ __all__ = [
     "dataset_to_json",
     "dataset_to_unstructured",
     "document_from_json",
-    "parse_json",
     "read_json",
 ]
 
 _TYPES: Final = {cls.table: cls for cls in RECORD_TYPES}
 _KEYS: Final = ("dataset", "schema_version", "tables")
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-#: A \\u escape of a surrogate code point, the only way JSON text can hold one.
-_ESCAPED_SURROGATE: Final = re.compile(r"\\u[dD][89a-fA-F]")
-#: A JSON string (in valid JSON), and the brackets left once strings are gone.
-_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET: Final = re.compile(r"[\[\]{}]")
-_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def _tables(dataset: Dataset) -> dict[str, list[Any]]:
@@ -146,89 +138,6 @@ def check_schema_version(found: object, label: str) -> None:
             f"({SCHEMA_VERSION}); install a matching shanghai-innovation"
         )
         raise ReleaseError(msg)
-
-
-def _reject_constant(name: str) -> Any:
-    msg = f"{name} is not allowed"
-    raise ValueError(msg)
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a key given twice (readers disagree on which one wins)."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                msg = f"key {quoted(key)} given twice in one object"
-                raise ValueError(msg)
-            seen.add(key)
-    return document
-
-
-def _finite(text: str) -> float:
-    """A JSON number with a fraction or exponent; one that overflows a float is refused."""
-    number = float(text)
-    if not math.isfinite(number):
-        msg = f"the number {quoted(text, 40)} is too large for a 64-bit float"
-        raise ValueError(msg)
-    return number
-
-
-def _nesting(text: str) -> int:
-    """How deeply arrays and objects nest in valid JSON text (strings skipped), at C speed."""
-    brackets = _BRACKET.findall(_STRING.sub("", text))
-    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
-
-
-def _surrogate(document: Any) -> str | None:
-    """The first text (key or value) holding a lone surrogate, if any."""
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return value
-        elif isinstance(value, dict):
-            stack.extend(value)
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return None
-
-
-def parse_json(text: str) -> Any:
-    """Parse JSON text strictly; raises ValueError saying why it is refused.
-
-    Refused: more values than :data:`~shanghai_innovation._limits.MAX_VALUES`
-    (counted from the text before parsing, so a document of a million empty
-    objects costs nothing), nesting deeper than
-    :data:`~shanghai_innovation._limits.MAX_NESTING`, a key twice in one
-    object, a lone surrogate escape, ``NaN``, ``Infinity`` and a number that
-    overflows a float (``1e999``).
-    """
-    # Every value but the first of each container follows a comma, and every
-    # container opens with a bracket: an upper bound, whatever the strings hold.
-    values = text.count(",") + text.count("[") + text.count("{") + 1
-    if values > _limits.MAX_VALUES:
-        msg = f"over the cap of {_limits.MAX_VALUES} values"
-        raise ValueError(msg)
-    too_deep = f"nested deeper than the cap of {_limits.MAX_NESTING} levels"
-    try:
-        document = json.loads(
-            text, parse_constant=_reject_constant, parse_float=_finite, object_pairs_hook=_object
-        )
-    except RecursionError:
-        raise ValueError(too_deep) from None
-    # The text is valid JSON now, so its strings can be skipped in one linear pass.
-    if _nesting(text) > _limits.MAX_NESTING:
-        raise ValueError(too_deep)
-    if _ESCAPED_SURROGATE.search(text):  # only then can a surrogate be in there
-        found = _surrogate(document)
-        if found is not None:
-            msg = f"a lone surrogate escape in the text {quoted(found)}"
-            raise ValueError(msg)
-    return document
 
 
 def read_json(data: bytes, label: str) -> Any:

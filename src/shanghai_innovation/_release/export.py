@@ -82,6 +82,7 @@ from shanghai_innovation._errors import (
     check_argument,
     one_line,
 )
+from shanghai_innovation._release import ALL_FORMATS
 from shanghai_innovation._schema import SCHEMA_VERSION, table_specs
 
 __all__ = [
@@ -94,8 +95,6 @@ __all__ = [
     "release_files",
 ]
 
-#: Every export format, in the order the CLI lists them.
-ALL_FORMATS: Final = ("parquet", "csv", "json")
 #: The manifest file of a release.
 DATAPACKAGE_FILE: Final = "datapackage.json"
 #: The checksum file of a release (``sha256sum`` format).

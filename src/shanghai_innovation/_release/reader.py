@@ -746,7 +746,7 @@ def _same_parquet_metadata(ours: bytes, theirs: bytes, where: str) -> None:
 
 
 def _same_bytes(expected: bytes, actual: bytes, where: str) -> None:
-    from shanghai_innovation._formats.json import parse_json  # noqa: PLC0415
+    from shanghai_innovation._strict_json import parse_json  # noqa: PLC0415
 
     if expected == actual:
         return
