@@ -172,8 +172,8 @@ def test_list_unknown_table_exits_9(capsys: pytest.CaptureFixture[str]) -> None:
         (("--topic", "funding"), "topic must be a Topic token, one of: "),
         (("--kind", "organization"), "kind must be an EntityKind token, one of: "),
         (("--section", "intro"), "section must be a Section token, one of: "),
-        (("--start", "2020-13"), "month out of range: 13"),
-        (("--end", "June"), "not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): 'June'"),
+        (("--start", "2020-13"), "start: month out of range: 13"),
+        (("--end", "June"), "end: not a partial date (YYYY, YYYY-MM or YYYY-MM-DD): 'June'"),
     ],
 )
 def test_list_bad_option_value_is_one_usage_line(

@@ -42,6 +42,14 @@ def test_indexing_by_something_else_names_the_tables() -> None:
         ds[3]  # type: ignore[call-overload]
 
 
+def test_indexing_by_a_record_id_points_at_lookup() -> None:
+    """``ds["rd-spending-2019"]`` is no table; the error says it is an id and what gives it."""
+    with pytest.raises(si.RecordNotFoundError) as caught:
+        si.load()["rd-spending-2019"]
+    expected = "no table 'rd-spending-2019'; it is a record id: ds.lookup('rd-spending-2019') gives"
+    assert f"{expected} the record" == str(caught.value)
+
+
 def test_a_dataset_contains_ids_and_its_own_records() -> None:
     """'rd-spending-2019' in ds; a name, an unknown id or a changed record is not in it."""
     ds = si.load()

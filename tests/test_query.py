@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import attrs
@@ -59,9 +60,7 @@ def naive_span(record: si.Record) -> tuple[dt.date, dt.date] | None:
     return None if date is None else date.span
 
 
-def naive_between(
-    ds: si.Dataset, first: dt.date, last: dt.date, mode: str
-) -> list[si.Record]:
+def naive_between(ds: si.Dataset, first: dt.date, last: dt.date, mode: str) -> list[si.Record]:
     """Every dated record in range by a full scan, in timeline order."""
     found = []
     for record in ds.timeline():
@@ -69,7 +68,7 @@ def naive_between(
         assert span is not None
         inside = first <= span[0] and span[1] <= last
         touching = span[0] <= last and span[1] >= first
-        if (inside if mode == "within" else touching):
+        if inside if mode == "within" else touching:
             found.append(record)
     return found
 
@@ -220,8 +219,9 @@ def test_where_combines_criteria_as_a_conjunction() -> None:
     expected = tuple(
         r
         for r in ds.metrics
-        if topic in r.topics and naive_span(r) is not None and
-        dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
+        if topic in r.topics
+        and naive_span(r) is not None
+        and dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
         and naive_span(r)[1] <= dt.date(2020, 12, 31)  # type: ignore[index]
     )
     assert expected == ds.where(si.Metric, topic=topic, start="2016", end="2020")
@@ -491,9 +491,7 @@ def test_quantity_bounds_are_the_implied_interval() -> None:
 
 def test_match_is_a_frozen_record() -> None:
     """Match is an immutable attrs record with score, record, field and text."""
-    assert ("score", "record", "field", "text") == tuple(
-        f.name for f in attrs.fields(si.Match)
-    )
+    assert ("score", "record", "field", "text") == tuple(f.name for f in attrs.fields(si.Match))
     record = si.load().entities[0]
     match = si.Match(4, record, "name", record.name)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -531,6 +529,31 @@ def test_between_one_day_and_itself_is_that_day() -> None:
     assert ("on",) == tuple(r.id for r in ds.between("2020-06-29", "2020-06-29"))
     assert ("on",) == tuple(r.id for r in ds.between(day, day, mode="overlaps"))
     assert () == ds.between(dt.date(2020, 7, 1), dt.date(2020, 6, 30))  # an empty range
+
+
+def test_between_one_date_is_the_span_of_that_date() -> None:
+    """between(x) with no end is between(x, x): a month is that month, None stays open."""
+    ds = dataset(
+        event("june", "2020-06-30"), event("july", "2020-07-01"), event("august", "2020-08-01")
+    )
+    assert ("july",) == tuple(r.id for r in ds.between("2020-07"))
+    assert ("july",) == tuple(r.id for r in ds.between(si.PartialDate(2020, 7), mode="overlaps"))
+    assert ("june", "july", "august") == tuple(r.id for r in ds.between(2020))
+    assert ("july", "august") == tuple(r.id for r in ds.between("2020-07", None))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2020-13", "2020-12", "start: month out of range: 13"),
+        ("2020-01", "2020-02-30", "end: no such day: 2020-02-30"),
+        (0, None, "start: year out of range: 0"),
+    ],
+)
+def test_a_malformed_bound_names_its_argument(start: object, end: object, message: str) -> None:
+    """A bound that is no valid date says which bound, start or end, it is."""
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        dataset().between(start, end)  # type: ignore[arg-type]
 
 
 def test_an_open_start_reaches_the_earliest_date_in_both_modes() -> None:
@@ -597,7 +620,6 @@ def test_range_bounds_refuse_times_and_booleans() -> None:
     assert "start must be a date without a time, got 2020-06-30T00:00:00" == str(info.value)
     with pytest.raises(TypeError) as info:
         ds.between(True, None)
-    assert (
-        "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool"
-        == str(info.value)
+    assert "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool" == str(
+        info.value
     )

@@ -14,6 +14,8 @@ from ._dataset import Dataset
 from ._records import Entity, Erratum, Record
 
 if TYPE_CHECKING:
+    from types import EllipsisType
+
     import pandas as pd
     import polars as pl
     import pyarrow as pa
@@ -120,7 +122,7 @@ def where(
 
 
 def between(
-    start: DateLike | None, end: DateLike | None, *, mode: DateMode = "within"
+    start: DateLike | None, end: DateLike | EllipsisType | None = ..., *, mode: DateMode = "within"
 ) -> tuple[Record, ...]:
     """Bundled records dated in a range, precision honoured; see :meth:`Dataset.between`."""
     return _bundled().between(start, end, mode=mode)

@@ -31,6 +31,7 @@ from ._text import check_text
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from types import EllipsisType
 
     import pandas as pd
     import polars as pl
@@ -123,6 +124,9 @@ class Dataset:
             TypeError: for anything else.
 
         """
+        if isinstance(table, str) and table not in TABLES and table in self._by_id:
+            msg = f"no table {table!r}; it is a record id: ds.lookup({table!r}) gives the record"
+            raise RecordNotFoundError(msg)
         name = table if isinstance(table, str) and table in TABLES else _table_name(table)
         records: tuple[Record, ...] = getattr(self, name)
         return records
@@ -305,12 +309,17 @@ class Dataset:
         )
 
     def between(
-        self, start: DateLike | None, end: DateLike | None, *, mode: DateMode = "within"
+        self,
+        start: DateLike | None,
+        end: DateLike | EllipsisType | None = ...,
+        *,
+        mode: DateMode = "within",
     ) -> tuple[Record, ...]:
         """Dated records in a date range, in timeline order; precision is honoured.
 
         The range runs from the first day of ``start`` to the last day of
-        ``end`` (``None`` leaves that side open). A record's date (see
+        ``end`` (``None`` leaves that side open); without ``end`` it is the
+        span of ``start`` alone, so ``between("2020-07")`` is July 2020. A record's date (see
         :func:`shanghai_innovation.when`) is the span of days it can mean:
         with ``mode="within"`` the whole span must lie in the range, with
         ``mode="overlaps"`` one day is enough. So "by November 2020"
@@ -328,7 +337,7 @@ class Dataset:
         """
         from ._query import between  # noqa: PLC0415 - loaded on first query
 
-        return between(self._index, start, end, mode)
+        return between(self._index, start, start if end is ... else end, mode)
 
     def timeline(self) -> tuple[Record, ...]:
         """Every dated record in chronological order, precision-aware, stable for ties.

@@ -71,10 +71,12 @@ def _as_date(value: object, *, last: bool, argument: str) -> dt.date:
         raise TypeError(msg)
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        date = PartialDate(value)
-    elif isinstance(value, str):
-        date = PartialDate.parse(value)
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        try:
+            date = PartialDate(value) if isinstance(value, int) else PartialDate.parse(value)
+        except ValueError as exc:
+            msg = f"{argument}: {exc}"
+            raise ValueError(msg) from None
     elif isinstance(value, PartialDate):
         date = value
     else:
@@ -273,9 +275,7 @@ def related(index: Index, target: object, *, topics: object = True) -> tuple[Rec
 def errata_for(index: Index, target: object) -> tuple[Erratum, ...]:
     """The errata on a record (given as a record, id or name), in file order."""
     ids = {r.id for r in resolve(index, target)}
-    return tuple(
-        r for r in _mentioning(index, ids) if isinstance(r, Erratum) and r.record in ids
-    )
+    return tuple(r for r in _mentioning(index, ids) if isinstance(r, Erratum) and r.record in ids)
 
 
 def where(
@@ -401,4 +401,3 @@ def convert(amount: Fraction | int | str, metric: Metric, to: Unit | str) -> Fra
     value = parse_fraction(amount)
     rate = implied_rate(metric)
     return value / rate if target is Unit.USD else value * rate
-
