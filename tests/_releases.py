@@ -367,29 +367,10 @@ def zip_with_members(count: int, claimed: int | None = None) -> bytes:
     """
     name = b"a"
     local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0)
-    central = (
-        struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50,
-            20,
-            20,
-            0,
-            0,
-            0,
-            0x21,
-            0,
-            0,
-            0,
-            len(name),
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-        )
-        + name
-    )
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0, 0, 0,
+        0, 0, 0,
+    ) + name
     directory = central * count
     entries = min(count if claimed is None else claimed, 0xFFFF)
     end = struct.pack(

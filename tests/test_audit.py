@@ -998,13 +998,10 @@ def test_text_summary_counts_acknowledged_errors(real: Dataset) -> None:
         "every error is acknowledged by an erratum",
     ] == text[-2:]
     text = findings_to_text(check(without_errata(real))).splitlines()
-    assert (
-        [
-            "8 findings: 4 errors (0 known), 3 warnings (0 known), 1 info",  # no garbled words
-            "4 errors are not acknowledged by any erratum",
-        ]
-        == text[-2:]
-    )
+    assert [
+        "8 findings: 4 errors (0 known), 3 warnings (0 known), 1 info",  # no garbled words
+        "4 errors are not acknowledged by any erratum",
+    ] == text[-2:]
     one = [Finding("r", Severity.ERROR, ["a", "b"], "m", ["x"])]
     assert [
         "Open: no erratum explains these (1 finding):",
@@ -1173,7 +1170,9 @@ def test_overlap_and_exceeds_at_touching_ends(
         ((1, True, 5, False), (5, True, 5, True), False),
     ],
 )
-def test_overlap_of_a_single_value(a: tuple[Any, ...], b: tuple[Any, ...], expected: bool) -> None:
+def test_overlap_of_a_single_value(
+    a: tuple[Any, ...], b: tuple[Any, ...], expected: bool
+) -> None:
     """A one-value interval overlaps another exactly when that value lies in the other."""
 
     def interval(lower: int | None, low_in: bool, upper: int | None, up_in: bool) -> Interval:
@@ -1536,9 +1535,7 @@ def test_national_total_compares_amounts_and_counts_only(real: Dataset) -> None:
         as_of=PartialDate(2019),
     )
     china = attrs.evolve(  # type: ignore[misc]
-        real.lookup("ref-rd-2019-intensity"),
-        id="ref-china-intensity",
-        subject="china",
+        real.lookup("ref-rd-2019-intensity"), id="ref-china-intensity", subject="china",
         quantity=amount("2.23", Unit.PERCENT),
     )
     assert [] == found(add(add(ds, share), china), "national-total")

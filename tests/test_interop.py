@@ -100,8 +100,7 @@ def test_sql_sees_every_table_by_name() -> None:
     """Every table is registered under its name (quoted: references is a keyword)."""
     ds = si.load()
     counts = " union all ".join(
-        f"select '{n}' as t, count(*) as n from \"{n}\""
-        for n in TABLES  # noqa: S608 - our names
+        f"select '{n}' as t, count(*) as n from \"{n}\"" for n in TABLES  # noqa: S608 - our names
     )
     result = si.sql(counts)
     assert {n: len(ds.table(n)) for n in TABLES} == dict(

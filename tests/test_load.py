@@ -268,8 +268,10 @@ def test_a_statement_loads_and_needs_its_evidence(minimal: Path) -> None:
     (minimal / "statements.toml").write_text(STATEMENT, encoding="utf-8")
     (statement,) = read_directory(minimal, "data").statements
     assert ("city", "the article's own words") == (statement.subject, statement.evidence)
-    _replace(minimal, "statements", 'evidence = "the article\'s own words"\n', "")
-    assert ("data/statements.toml: record 'claim': field evidence: missing",) == _problems(minimal)
+    _replace(minimal, "statements", "evidence = \"the article's own words\"\n", "")
+    assert ("data/statements.toml: record 'claim': field evidence: missing",) == _problems(
+        minimal
+    )
 
 
 def test_erratum_may_name_a_subfield(minimal: Path) -> None:
@@ -304,7 +306,7 @@ def test_every_problem_is_reported_together(minimal: Path) -> None:
 
 def test_not_utf8(minimal: Path) -> None:
     """A data file that is not UTF-8 is named, with the offending byte."""
-    (minimal / "entities.toml").write_bytes(b"# caf\xe9\n")
+    (minimal / "entities.toml").write_bytes(b'# caf\xe9\n')
     assert ("data/entities.toml: not UTF-8 text (byte 5)",) == _problems(minimal)
 
 
@@ -325,9 +327,9 @@ def test_missing_file(minimal: Path) -> None:
 def test_unknown_top_level_key(minimal: Path) -> None:
     """A file may hold only its own table's array."""
     (minimal / "photos.toml").write_text("[[photo]]\nid = 'x'\n", encoding="utf-8")
-    assert ("data/photos.toml: unknown top-level key(s) photo; expected [[photos]]",) == _problems(
-        minimal
-    )
+    assert (
+        "data/photos.toml: unknown top-level key(s) photo; expected [[photos]]",
+    ) == _problems(minimal)
 
 
 def test_record_that_is_not_a_table(minimal: Path) -> None:

@@ -60,7 +60,9 @@ def naive_span(record: si.Record) -> tuple[dt.date, dt.date] | None:
     return None if date is None else date.span
 
 
-def naive_between(ds: si.Dataset, first: dt.date, last: dt.date, mode: str) -> list[si.Record]:
+def naive_between(
+    ds: si.Dataset, first: dt.date, last: dt.date, mode: str
+) -> list[si.Record]:
     """Every dated record in range by a full scan, in timeline order."""
     found = []
     for record in ds.timeline():
@@ -68,7 +70,7 @@ def naive_between(ds: si.Dataset, first: dt.date, last: dt.date, mode: str) -> l
         assert span is not None
         inside = first <= span[0] and span[1] <= last
         touching = span[0] <= last and span[1] >= first
-        if inside if mode == "within" else touching:
+        if (inside if mode == "within" else touching):
             found.append(record)
     return found
 
@@ -219,9 +221,8 @@ def test_where_combines_criteria_as_a_conjunction() -> None:
     expected = tuple(
         r
         for r in ds.metrics
-        if topic in r.topics
-        and naive_span(r) is not None
-        and dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
+        if topic in r.topics and naive_span(r) is not None and
+        dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
         and naive_span(r)[1] <= dt.date(2020, 12, 31)  # type: ignore[index]
     )
     assert expected == ds.where(si.Metric, topic=topic, start="2016", end="2020")
@@ -491,7 +492,9 @@ def test_quantity_bounds_are_the_implied_interval() -> None:
 
 def test_match_is_a_frozen_record() -> None:
     """Match is an immutable attrs record with score, record, field and text."""
-    assert ("score", "record", "field", "text") == tuple(f.name for f in attrs.fields(si.Match))
+    assert ("score", "record", "field", "text") == tuple(
+        f.name for f in attrs.fields(si.Match)
+    )
     record = si.load().entities[0]
     match = si.Match(4, record, "name", record.name)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -620,6 +623,7 @@ def test_range_bounds_refuse_times_and_booleans() -> None:
     assert "start must be a date without a time, got 2020-06-30T00:00:00" == str(info.value)
     with pytest.raises(TypeError) as info:
         ds.between(True, None)
-    assert "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool" == str(
-        info.value
+    assert (
+        "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool"
+        == str(info.value)
     )

@@ -49,7 +49,9 @@ def entity(id: str, name: str, *aliases: str, description: str | None = None) ->
 
 def event(id: str, title: str, summary: str = "Something happened.") -> si.Event:
     """An event whose title and summary are prose."""
-    return si.Event(id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC)
+    return si.Event(
+        id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC
+    )
 
 
 def dataset(*records: si.Record) -> si.Dataset:

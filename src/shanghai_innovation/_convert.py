@@ -86,3 +86,4 @@ def structure_record(data: Any, cls: type[Record]) -> Record:
         raise TypeError(msg)
     record: Record = CONVERTER.structure(data, cls)
     return record
+

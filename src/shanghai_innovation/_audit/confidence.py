@@ -58,3 +58,5 @@ def _textual_fault(dataset: Dataset) -> Iterator[Finding]:
             f"(erratum {e.id}){likely}",
             e.references,
         )
+
+
