@@ -137,6 +137,40 @@ def test_a_word_of_a_name_suggests_the_names_holding_it() -> None:
     assert () == info.value.suggestions
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Shangai", ("Shanghai", "ref-web-shanghai", "gii-2020-shanghai")),
+        ("Fosn", ("Fosun", "ref-web-fosun", "fosun-mrna-vaccine")),
+        (
+            "Zhangjang",
+            (
+                "ref-web-zhangjiang-boston-park",
+                "zhangjiang-boston-park-partners",
+                "zhangjiang-boston-enterprise-park",
+            ),
+        ),
+    ],
+)
+def test_a_misspelled_word_suggests_the_names_with_the_word_it_is_like(
+    typed: str, expected: tuple[str, ...]
+) -> None:
+    """A one-word typo suggests names and ids holding a word like it, likest then shortest."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup(typed)
+    assert expected == info.value.suggestions
+
+
+def test_a_word_as_like_as_the_cutoff_is_suggested_and_one_less_like_is_not() -> None:
+    """'Zhangjxxng' is 0.8 like 'zhangjiang' (the cutoff): suggested; 'Zhangjxxxg', 0.7, not."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup("Zhangjxxng")
+    assert "zhangjiang-boston-enterprise-park" in info.value.suggestions
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup("Zhangjxxxg")
+    assert [] == [s for s in info.value.suggestions if "hangjiang" in s.lower()]
+
+
 def test_lookup_refuses_what_is_no_text() -> None:
     """lookup(5) is a TypeError naming the argument."""
     with pytest.raises(TypeError, match=r"^id must be a record, or its id or name"):

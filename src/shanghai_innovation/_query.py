@@ -152,7 +152,9 @@ def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tupl
     """Up to three ids or names for ``text``, best first.
 
     First those holding the folded text as a whole word (``Zhangjiang`` finds
-    the park's full name), then those close to it by difflib (a misspelling).
+    the park's full name), then those with a word close to it (``Zhangjang``
+    finds it too), then those close to it as a whole by difflib (a
+    misspelled id).
     """
     candidates: dict[str, str] = {}
     for record, label in index.searcher().labels():
@@ -161,12 +163,31 @@ def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tupl
     folded = fold(text)
     word = re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
     holding = [c for c in candidates if len(folded) >= _MIN_WORD and word.search(c)]
+    near = _near_word(folded, candidates) if len(folded) >= _MIN_WORD else []
     close = difflib.get_close_matches(folded, candidates, n=3, cutoff=0.6)
-    return tuple(candidates[c] for c in dict.fromkeys([*holding, *close]))[:3]
+    return tuple(candidates[c] for c in dict.fromkeys([*holding, *near, *close]))[:3]
+
+
+def _near_word(folded: str, candidates: Iterable[str]) -> list[str]:
+    """Candidates with a word like ``folded`` (a one-word query): likest, then shortest first."""
+    if not folded.isalnum():
+        return []
+    matcher = difflib.SequenceMatcher(b=folded)
+    scored = []
+    for candidate in candidates:
+        best = 0.0
+        for part in re.findall(r"\w+", candidate):
+            matcher.set_seq1(part)
+            best = max(best, matcher.ratio())
+        if best >= _NEAR_WORD:
+            scored.append((-best, len(candidate), candidate))
+    return [candidate for *_, candidate in sorted(scored)]
 
 
 #: The shortest text whose whole-word occurrences in names are suggested.
-_MIN_WORD = 3
+_MIN_WORD: Final = 3
+#: How like a word of a name a one-word query must be (difflib's ratio) to suggest the name.
+_NEAR_WORD: Final = 0.8
 
 
 def _not_found(
