@@ -150,6 +150,8 @@ def fold(text: str) -> str:
 
     >>> fold("  Zhāngjiāng   HI-TECH Fosun\u2019s ")
     "zhangjiang hi-tech fosun's"
+    >>> fold(" Hi-Tech   PARK\t ")
+    'hi-tech park'
     """
     if text.isascii():  # nothing to decompose, no curly apostrophe
         return " ".join(text.casefold().split())
