@@ -9,6 +9,7 @@ documented exit code, one stderr line and no traceback.
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import subprocess
@@ -28,6 +29,7 @@ from shanghai_innovation._formats.csv import read_csv
 from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release import archive as _archive
 from shanghai_innovation._release import fetch as _fetch
+from shanghai_innovation._release import reader
 from shanghai_innovation._release.reader import load_release
 from shanghai_innovation._schema import SCHEMA_VERSION, table_spec
 
@@ -1100,3 +1102,165 @@ def test_release_over_the_record_cap_is_refused(
     monkeypatch.setattr(_limits, "MAX_RECORDS", 5)
     message = check_error(_load_fails(release), si.ReleaseError, ValueError, "over the cap of")
     assert "5" in message
+
+
+# --- the release's structure: listed twice, dangling references ------------------------
+
+
+def test_a_checksum_line_given_twice_is_refused(release: Path) -> None:
+    """SHA256SUMS naming one file on two lines is refused, naming the second line."""
+    path = release / "SHA256SUMS"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[0]]), encoding="utf-8")
+    name = lines[0].split("  ", 1)[1].strip()
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "SHA256SUMS")
+    assert message.endswith(f": line {len(lines) + 1}: '{name}' is listed twice"), message
+
+
+def test_a_checksum_line_naming_a_file_in_another_case_is_refused(release: Path) -> None:
+    """Two SHA256SUMS lines whose names differ only in case are one name listed twice."""
+    path = release / "SHA256SUMS"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    digest, name = lines[0].rstrip("\n").split("  ", 1)
+    path.write_text("".join([*lines, f"{digest}  {name.upper()}\n"]), encoding="utf-8")
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "SHA256SUMS")
+    expected = f": line {len(lines) + 1}: '{name.upper()}' is listed twice (as '{name}')"
+    assert message.endswith(expected), message
+
+
+def test_a_resource_listed_twice_is_refused(release: Path) -> None:
+    """datapackage.json listing one file as two resources is refused, naming the second."""
+    count = 0
+
+    def twice(package: dict[str, Any]) -> None:
+        nonlocal count
+        count = len(package["resources"])
+        package["resources"].append(dict(package["resources"][0]))
+
+    hostile(release, package=twice)
+    path = json.loads((release / "datapackage.json").read_bytes())["resources"][0]["path"]
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json")
+    assert message.endswith(f": resources[{count}]: '{path}' is listed twice"), message
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "problem"),
+    [
+        (
+            "errata",
+            lambda record: record.update(references=["ref-gone"]),
+            "record 'erratum-one': field references: no references record 'ref-gone'",
+        ),
+        (
+            "errata",
+            lambda record: record.update(record="rank-gone"),
+            "record 'erratum-one': field record: no record 'rank-gone'",
+        ),
+    ],
+)
+def test_a_dangling_reference_in_a_release_is_refused(
+    release: Path, table: str, change: Callable[[dict[str, Any]], Any], problem: str
+) -> None:
+    """A record naming an id the release does not hold is refused, naming file, record and field."""
+    json_only(release)
+
+    def edit(document: dict[str, Any]) -> None:
+        change(document["tables"][table][0])
+
+    hostile(release, {f"{NAME}.json": edit_json(release / f"{NAME}.json", edit).encode()})
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/{table}.json: {problem}" == message
+
+
+def test_every_dangling_reference_is_counted(release: Path) -> None:
+    """Two dangling references: the first is named, the second counted."""
+    json_only(release)
+
+    def edit(document: dict[str, Any]) -> None:
+        document["tables"]["errata"][0]["references"] = ["ref-gone", "ref-lost"]
+
+    hostile(release, {f"{NAME}.json": edit_json(release / f"{NAME}.json", edit).encode()})
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    expected = (
+        f"{release}/errata.json: record 'erratum-one': field references: "
+        "no references record 'ref-gone' (and 1 more problems)"
+    )
+    assert expected == message
+
+
+# --- where a source leads: the downloader, a file URL, the size cap --------------------
+
+
+@pytest.mark.parametrize("url", ["https://example.org/r.zip", "HTTP://example.org/r.zip"])
+def test_an_http_url_reaches_the_downloader(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """An http(s) URL (any case) goes to fetch() with the cache, cap and timeout asked for."""
+    archive = zip_folder(release, tmp_path / "r.zip")
+    calls: list[tuple[str, object, int, float]] = []
+
+    def fake_fetch(
+        source: str,
+        open_release: Callable[[Path], Any],
+        *,
+        cache_dir: object,
+        max_bytes: int,
+        timeout: float,
+    ) -> Any:
+        calls.append((source, cache_dir, max_bytes, timeout))
+        return open_release(archive)
+
+    monkeypatch.setattr(reader, "fetch", fake_fetch)
+    cache = tmp_path / "cache"
+    assert small_dataset() == load_release(url, cache_dir=cache, max_bytes=10**7, timeout=2.5)
+    assert [(url, cache, 10**7, 2.5)] == calls
+
+
+@pytest.mark.parametrize(
+    "suffix", ["?x=1", "#part", "?", "#"], ids=["query", "fragment", "empty-query", "empty-hash"]
+)
+def test_a_file_url_with_a_query_or_fragment_is_refused(
+    release: Path, tmp_path: Path, suffix: str
+) -> None:
+    """file:///…/r.zip?x=1 or #part is refused, though the file itself would read."""
+    url = zip_folder(release, tmp_path / "r.zip").resolve().as_uri()
+    assert small_dataset() == load_release(url)
+    if suffix in {"?", "#"}:  # urllib drops an empty query or fragment: nothing is lost
+        assert small_dataset() == load_release(url + suffix)
+        return
+    message = check_error(_load_fails(url + suffix), si.DownloadError, OSError)
+    assert f"{url}{suffix}: a file URL takes no query or fragment" == message
+
+
+@pytest.mark.parametrize("host", ["localhost", ""])
+def test_a_file_url_naming_this_machine_reads(release: Path, tmp_path: Path, host: str) -> None:
+    """file://localhost/… and file:///… both read the file."""
+    path = zip_folder(release, tmp_path / "r.zip").resolve()
+    assert small_dataset() == load_release(f"file://{host}{path.as_posix()}")
+
+
+def test_a_file_url_naming_another_machine_is_refused(release: Path, tmp_path: Path) -> None:
+    """file://example.org/… is refused rather than read from this machine."""
+    path = zip_folder(release, tmp_path / "r.zip").resolve()
+    url = f"file://example.org{path.as_posix()}"
+    message = check_error(_load_fails(url), si.DownloadError, OSError)
+    assert f"{url}: a file URL must name this machine (no host, or localhost)" == message
+
+
+def test_the_folder_size_cap_holds_at_exactly_its_limit(release: Path) -> None:
+    """A folder of exactly max_bytes reads; one byte less of cap refuses it."""
+    size = sum(p.stat().st_size for p in release.rglob("*") if p.is_file())
+    assert small_dataset() == load_release(release, max_bytes=size)
+    message = check_error(_load_fails(release, max_bytes=size - 1), si.ReleaseError, ValueError)
+    assert f"{release}: larger than the cap of {size - 1} bytes" == message
+
+
+def test_the_zip_size_cap_holds_at_exactly_its_limit(release: Path, tmp_path: Path) -> None:
+    """A stored (uncompressed) zip whose size and contents fit max_bytes exactly reads."""
+    archive = tmp_path / "r.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        for path in sorted(release.iterdir()):
+            zf.write(path, path.name)
+    size = archive.stat().st_size
+    assert small_dataset() == load_release(archive, max_bytes=size)
+    check_error(_load_fails(archive, max_bytes=size - 1), si.UnsafeArchiveError, ValueError)
