@@ -9,16 +9,20 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
+from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._search import (
     ABBREVIATIONS,
     MIN_SCORE,
     SPELLINGS,
     STOP_WORDS,
     fold,
+    name_fields,
     name_key,
     searched_fields,
 )
 from shanghai_innovation.testing import datasets
+
+from ._oracles import NAMES, SEARCHED, plain_words, records_holding, texts
 
 SOURCE = si.Source(
     id="src",
@@ -49,9 +53,7 @@ def entity(id: str, name: str, *aliases: str, description: str | None = None) ->
 
 def event(id: str, title: str, summary: str = "Something happened.") -> si.Event:
     """An event whose title and summary are prose."""
-    return si.Event(
-        id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC
-    )
+    return si.Event(id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC)
 
 
 def dataset(*records: si.Record) -> si.Dataset:
@@ -296,30 +298,28 @@ def test_ties_go_by_table_order_then_id() -> None:
     assert ["z", "a", "b"] == [m.record.id for m in ds.search("lingang")]
 
 
+def test_search_reads_the_text_fields_and_not_ids_urls_or_codes() -> None:
+    """searched_fields and name_fields of each table are the ones written out in _oracles."""
+    assert SEARCHED == {cls.table: searched_fields(cls) for cls in RECORD_TYPES}
+    expected_names = {cls.table: NAMES.get(cls.table, ()) for cls in RECORD_TYPES}
+    assert expected_names == {cls.table: name_fields(cls) for cls in RECORD_TYPES}
+
+
 @given(datasets(), st.data())
 def test_every_hit_holds_a_query_word(ds: si.Dataset, data: st.DataObject) -> None:
-    """For generated data and a word drawn from it, every hit's text holds it; none is missed."""
+    """For generated data and a plain word drawn from it, no record holding it is missed."""
     words = [
         w
         for r in ds.records()
-        for n in searched_fields(type(r))
-        for text in (getattr(r, n) if isinstance(getattr(r, n), tuple) else (getattr(r, n),))
-        if text
-        for w in name_key(text).split()
-        if len(w) >= 4 and w.isalpha() and w.isascii()
+        for n in SEARCHED[r.table]
+        for text in texts(r, n)
+        for w in plain_words(text)
     ]
     if not words:
         return
     word = data.draw(st.sampled_from(words))
     hits = {m.record.id for m in ds.search(word)}
-    holding = {
-        r.id
-        for r in ds.records()
-        for n in searched_fields(type(r))
-        for text in (getattr(r, n) if isinstance(getattr(r, n), tuple) else (getattr(r, n),))
-        if text and word in name_key(text).split()
-    }
-    assert holding <= hits
+    assert records_holding(ds, word) <= hits
 
 
 # --------------------------------------------------------------------------- arguments
