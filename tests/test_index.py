@@ -146,3 +146,13 @@ def test_a_span_nested_in_another_of_its_class_keeps_first_days_sorted() -> None
     assert ("planted-year", "planted-inner") == tuple(  # timeline order: 2020 < 2020-11
         r.id for r in small.between("2020-11-30", "2020-12", mode="overlaps")
     )
+
+
+def test_a_record_naming_a_target_twice_is_listed_once_under_it() -> None:
+    """Shanghai cites ref-web-shanghai for two fields: the mentions index lists it once there."""
+    ds = si.load()
+    shanghai = ds.lookup("shanghai")
+    index = Index([shanghai])
+    assert {"ref-web-shanghai": [shanghai], "china": [shanghai], "ref-districts": [shanghai]} == (
+        index.mentions
+    )
