@@ -30,7 +30,6 @@ from shanghai_innovation import (
     Unit,
 )
 from shanghai_innovation._audit import (
-    CLOSE,
     RULES,
     Finding,
     Severity,
@@ -694,8 +693,8 @@ def test_a_hedge_of_closeness_is_a_band_around_the_value(q: Quantity) -> None:
     assert (q.value in band) == (q.value in q.bounds)
     if q.bounds.close_to is None:
         assert q.bounds == band
-    else:
-        assert band.lower == q.value - abs(q.value) * CLOSE
+    else:  # 15 %, written out: not computed from CLOSE
+        assert band.lower == q.value - abs(q.value) * Fraction(15, 100)
 
 
 def test_errata_cite_only_registered_rules(real: Dataset) -> None:
