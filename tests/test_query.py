@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -466,6 +468,68 @@ def test_convert_refuses_a_target_that_is_not_a_currency() -> None:
     metric = next(m for m in si.load().metrics if m.equivalent is not None)
     with pytest.raises(ValueError, match="only to CNY or USD"):
         si.convert(Fraction(1), metric, to="percent")
+
+
+def _paired(quantity: si.Quantity | None = None, **equivalent: object) -> si.Metric:
+    """The bundled R&D spending (1.5 trillion yuan, 224 billion dollars) with one side changed."""
+    metric = si.load().lookup("rd-spending-2019")
+    assert isinstance(metric, si.Metric)
+    assert metric.equivalent is not None
+    return attrs.evolve(  # type: ignore[misc]
+        metric,
+        quantity=quantity or metric.quantity,
+        equivalent=attrs.evolve(metric.equivalent, **equivalent),  # type: ignore[misc]
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        pytest.param(
+            lambda: _paired(unit=si.Unit.CNY),
+            "metric 'rd-spending-2019' pairs CNY, not CNY and USD",
+            id="yuan-twice",
+        ),
+        pytest.param(
+            lambda: _paired(value=Fraction(5), unit=si.Unit.PERCENT),
+            "metric 'rd-spending-2019' pairs CNY and percent, not CNY and USD",
+            id="yuan-and-percent",
+        ),
+        pytest.param(
+            lambda: _paired(value=Fraction(0)),
+            "metric 'rd-spending-2019' states a zero amount; it implies no rate",
+            id="no-dollars",
+        ),
+        pytest.param(
+            lambda: _paired(si.Quantity(Fraction(0), si.Unit.CNY, si.Qualifier.EXACT)),
+            "metric 'rd-spending-2019' states a zero amount; it implies no rate",
+            id="no-yuan",
+        ),
+    ],
+)
+def test_implied_rate_needs_yuan_and_dollars_both_not_zero(
+    build: Callable[[], si.Metric], message: str
+) -> None:
+    """A pair that is not one CNY and one USD amount, or holds a zero, implies no rate."""
+    metric = build()
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        si.implied_rate(metric)
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        si.convert(1, metric, to="CNY")
+
+
+def test_implied_rate_of_a_pair_stated_dollars_first() -> None:
+    """224 billion dollars stated, 1.5 trillion yuan as the equivalent: the same rate."""
+    metric = _paired()
+    assert metric.equivalent is not None
+    swapped = attrs.evolve(metric, quantity=metric.equivalent, equivalent=metric.quantity)  # type: ignore[misc]
+    assert Fraction(1_500, 224) == si.implied_rate(swapped) == si.implied_rate(metric)
+
+
+def test_implied_rate_refuses_what_is_no_metric() -> None:
+    """implied_rate("rd-spending-2019") names the type it got."""
+    with pytest.raises(TypeError, match=r"^expected a Metric, got str$"):
+        si.implied_rate("rd-spending-2019")  # type: ignore[arg-type]
 
 
 def test_quantity_bounds_are_the_implied_interval() -> None:
