@@ -156,3 +156,43 @@ def test_a_record_naming_a_target_twice_is_listed_once_under_it() -> None:
     assert {"ref-web-shanghai": [shanghai], "china": [shanghai], "ref-districts": [shanghai]} == (
         index.mentions
     )
+
+
+def test_periods_of_every_length_near_a_power_of_two_are_found() -> None:
+    """Periods of 1 to 34 days sit in the class of their length, and each range finds its own."""
+    ds = si.load()
+    base = ds.lookup("rd-spending-share-of-gdp")
+    metrics = tuple(
+        attrs.evolve(  # type: ignore[misc]
+            base,
+            id=f"days-{n}",
+            period=si.Period(si.PartialDate(2020, 1, 1), si.PartialDate(2020, 1, n)),
+        )
+        for n in range(1, 32)
+    ) + tuple(
+        attrs.evolve(  # type: ignore[misc]
+            base,
+            id=f"days-{n}",
+            period=si.Period(si.PartialDate(2020, 1, 1), si.PartialDate(2020, 2, n - 31)),
+        )
+        for n in (32, 33, 34)
+    )
+    index = Index(metrics)
+    check_invariants(index)
+    lengths = {
+        c: sorted(int(r.id[5:]) for _, _, _, r in entries)
+        for c, (_, entries) in index.classes.items()
+    }
+    assert {
+        1: [1],
+        2: [2, 3],
+        3: [4, 5, 6, 7],
+        4: list(range(8, 16)),
+        5: list(range(16, 32)),
+        6: [32, 33, 34],
+    } == lengths
+    small = si.Dataset(ds.info, metrics=metrics)
+    for n in range(1, 35):
+        last = dt.date(2020, 1, 1) + dt.timedelta(days=n - 1)
+        within = [r.id for r in small.between(dt.date(2020, 1, 1), last)]
+        assert [f"days-{k}" for k in range(1, n + 1)] == within, n

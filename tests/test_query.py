@@ -653,3 +653,76 @@ def test_range_bounds_refuse_times_and_booleans() -> None:
     assert "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool" == str(
         info.value
     )
+
+
+# names, ids and suggestions (issue 15, round two)
+
+
+def test_where_by_an_entity_id_follows_it_even_when_no_name_reads_like_it() -> None:
+    """where(entity="stcsm"): an entity's id finds what mentions it, though its names differ."""
+    ds = si.load()
+    for entity in ds.entities:
+        assert tuple(naive_mentions(ds, {entity.id})) == ds.where(entity=entity.id), entity.id
+
+
+def test_an_unknown_entity_is_suggested_entities_only() -> None:
+    """where(entity="rd-spending-2018") suggests no metric id, however close."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.where(entity="rd-spending-2018")
+    assert ("no entity with id or name 'rd-spending-2018'", ()) == (
+        str(info.value),
+        info.value.suggestions,
+    )
+
+
+def test_a_near_miss_suggests_the_three_closest() -> None:
+    """lookup("rd-spending-201"): five ids are close; the three closest are suggested, in order."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup("rd-spending-201")
+    expected = ("rd-spending-2019", "erratum-rd-spending-2019", "rd-spending-growth-2015-2019")
+    assert expected == info.value.suggestions
+
+
+def test_a_class_that_is_no_record_type_is_no_table() -> None:
+    """ds[int] and where(int) are TypeErrors naming the type, not a missing table."""
+    ds = si.load()
+    message = r"^table must be a table name or a record class, got type$"
+    with pytest.raises(TypeError, match=message):
+        ds[int]  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=message):
+        ds.where(int)  # type: ignore[arg-type]
+
+
+def test_related_passes_over_a_link_to_a_record_the_dataset_lacks() -> None:
+    """An event naming an entity the (hand-built) dataset lacks lists only what exists."""
+    city = si.Entity(id="city", name="City", kind=si.EntityKind.PLACE, locator=LOC)
+    ds = dataset(event("opening", "2020", entities=("city", "nowhere")), entities=(city,))
+    assert ("city",) == tuple(r.id for r in ds.related("opening"))
+
+
+def test_related_of_a_shared_name_never_lists_the_records_so_named() -> None:
+    """Two entities named Twin, one part of the other: related("twin") lists neither."""
+    first = si.Entity(id="twin-1", name="Twin", kind=si.EntityKind.PLACE, locator=LOC)
+    second = si.Entity(
+        id="twin-2", name="Twin", kind=si.EntityKind.PLACE, locator=LOC, part_of="twin-1"
+    )
+    opening = event("opening", "2020", entities=("twin-2",))
+    ds = dataset(opening, entities=(first, second))
+    assert ("opening",) == tuple(r.id for r in ds.related("twin", topics=False))
+
+
+def test_errata_for_a_reference_an_erratum_cites_are_none() -> None:
+    """An erratum citing ref-districts is on another record: errata_for("ref-districts") is ()."""
+    ds = si.load()
+    cites = [e.id for e in ds.errata if "ref-districts" in e.references]
+    assert ["erratum-service-window-districts"] == cites
+    assert () == ds.errata_for("ref-districts")
+    assert ("erratum-service-window-districts",) == tuple(
+        e.id for e in ds.errata_for("service-window-districts")
+    )
+
+
+def test_where_checks_its_mode_without_dates() -> None:
+    """where(mode="bogus") is refused though no date range is given."""
+    with pytest.raises(ValueError, match=r"^mode must be 'within' or 'overlaps', got 'bogus'$"):
+        si.where(si.Metric, mode="bogus")  # type: ignore[arg-type]
