@@ -191,6 +191,32 @@ def test_fold_drops_accents_and_case_and_unifies_apostrophes() -> None:
     )
 
 
+@pytest.mark.parametrize("apostrophe", ["\u2018", "\u2019", "\u02bc", "\u2032", "`", "\u00b4"])
+def test_every_apostrophe_folds_to_one_in_plain_text_too(apostrophe: str) -> None:
+    """Each apostrophe folds to one: the backtick (ASCII) and the acute (NFKD splits it) too."""
+    assert ("fosun's centre", "fosun centre") == (
+        fold(f"Fosun{apostrophe}s  CENTRE"),
+        name_key(f"Fosun{apostrophe}s centre"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("flies", "fly"),  # five letters ending -ies: the y comes back
+        ("ties", "tie"),  # four: only the s goes
+        ("tops", "top"),  # four letters ending -s: the s goes
+        ("gas", "gas"),  # three: kept
+        ("class", "class"),  # -ss, -us, -is: kept
+        ("campus", "campus"),
+        ("analysis", "analysis"),
+    ],
+)
+def test_plurals_are_read_singular_from_four_letters_on(word: str, stem: str) -> None:
+    """A plural -s goes from four letters on, -ies becomes -y from five; -ss, -us, -is stay."""
+    assert stem == name_key(word)
+
+
 @given(st.text(max_size=30))
 @example("Fosun\u2019s")
 @example("ǅ")
@@ -284,6 +310,13 @@ def test_score_averages_over_the_query_words() -> None:
     assert [(0.667, "half", "name")] == scores(ds, "lingang hub pudong")  # 0.167 dropped
     assert [] == scores(ds, "ng")  # two letters: whole words only
     assert [] == scores(ds, "ing")  # three letters: the start of a word at most
+
+
+def test_three_letters_match_the_start_of_a_word_and_four_the_inside() -> None:
+    """'lin' starts Lingang (0.5), 'li' does not; 'gang' is inside it (0.25), 'ang' is not."""
+    ds = dataset(entity("lingang", "Lingang hub"))
+    assert ([(0.5, "lingang", "name")], []) == (scores(ds, "lin"), scores(ds, "li"))
+    assert ([(0.25, "lingang", "name")], []) == (scores(ds, "gang"), scores(ds, "ang"))
 
 
 def test_the_id_is_a_name_shown_after_the_record_s_own_names() -> None:
