@@ -380,3 +380,22 @@ def test_search_limit_keeps_the_best() -> None:
         ds.search("shanghai", limit=3),
         ds.search("shanghai", limit=0),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("16,000 firms", "16000 firm"),  # thousands separators dropped
+        ("1,234.5 yuan", "1,234.5 yuan"),  # with a decimal point: kept as written
+        ("1.5 trillion", "1.5 trillion"),
+    ],
+)
+def test_a_number_reads_without_its_thousands_separators(text: str, key: str) -> None:
+    """16,000 reads as 16000; a number with a decimal point keeps its commas."""
+    assert key == name_key(text)
+
+
+def test_an_abbreviation_inside_a_compound_stands_for_its_words() -> None:
+    """'AI-driven' finds 'artificial intelligence driven' as whole words, like the text itself."""
+    ds = dataset(event("e", "Artificial intelligence driven growth"))
+    assert scores(ds, "artificial intelligence driven") == scores(ds, "AI-driven")
