@@ -399,3 +399,18 @@ def test_an_abbreviation_inside_a_compound_stands_for_its_words() -> None:
     """'AI-driven' finds 'artificial intelligence driven' as whole words, like the text itself."""
     ds = dataset(event("e", "Artificial intelligence driven growth"))
     assert scores(ds, "artificial intelligence driven") == scores(ds, "AI-driven")
+
+
+def test_an_abbreviation_finds_its_words_side_by_side_only() -> None:
+    """'CAS' finds 'Chinese Academy of Sciences', not the same words in another order."""
+    ds = dataset(
+        event("words", "Chinese Academy of Sciences report"),
+        event("scattered", "Chinese science academy report"),
+    )
+    assert ["words"] == [m.record.id for m in ds.search("CAS")]
+
+
+def test_an_abbreviation_in_a_compound_skips_its_stop_words() -> None:
+    """'CAS-led' reads 'Chinese Academy of Sciences led', the 'of' ignored as in the text."""
+    ds = dataset(event("e", "Chinese Academy of Sciences led study"))
+    assert scores(ds, "Chinese Academy of Sciences led") == scores(ds, "CAS-led")
