@@ -408,6 +408,11 @@ def test_an_abbreviation_finds_its_words_side_by_side_only() -> None:
         event("scattered", "Chinese science academy report"),
     )
     assert ["words"] == [m.record.id for m in ds.search("CAS")]
+    two = dataset(
+        event("words", "Artificial intelligence lab"),
+        event("scattered", "Intelligence of artificial reefs"),
+    )
+    assert ["words"] == [m.record.id for m in two.search("AI")]  # two words, side by side too
 
 
 def test_an_abbreviation_in_a_compound_skips_its_stop_words() -> None:
