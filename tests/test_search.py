@@ -419,3 +419,31 @@ def test_an_abbreviation_in_a_compound_skips_its_stop_words() -> None:
     """'CAS-led' reads 'Chinese Academy of Sciences led', the 'of' ignored as in the text."""
     ds = dataset(event("e", "Chinese Academy of Sciences led study"))
     assert scores(ds, "Chinese Academy of Sciences led") == scores(ds, "CAS-led")
+
+
+def test_every_value_of_a_prose_field_is_searched() -> None:
+    """A word only in a quote's second passage finds the quote, naming that passage's field."""
+    found = {(m.record.id, m.field) for m in si.search("synchrotron radiation")}
+    assert ("zhang-quan-institutions-facilities-scientists", "passages") in found
+
+
+def test_a_record_going_by_one_name_twice_is_one_holder_of_it() -> None:
+    """An alias reading as the name itself: lookup("lingang") is that one record."""
+    place = entity("lingang-area", "Lingang", "LINGANG", "Lin-gang")
+    ds = dataset(place, entity("pudong", "Pudong"))
+    assert (place, place) == (ds.lookup("Lingang"), ds.lookup("lin gang"))
+
+
+def test_suggestions_come_from_names_and_ids_not_prose() -> None:
+    """A near miss of a title suggests nothing; a near miss of a name suggests the name."""
+    ds = dataset(entity("lingang-area", "Lingang"), event("e", "Pudong growth"))
+    assert ((), ("Lingang", "lingang-area")) == (
+        _suggested(ds, "Pudong growt"),
+        _suggested(ds, "Lingan"),
+    )
+
+
+def _suggested(ds: si.Dataset, text: str) -> tuple[str, ...]:
+    with pytest.raises(si.RecordNotFoundError) as info:
+        ds.lookup(text)
+    return info.value.suggestions
