@@ -447,3 +447,27 @@ def _suggested(ds: si.Dataset, text: str) -> tuple[str, ...]:
     with pytest.raises(si.RecordNotFoundError) as info:
         ds.lookup(text)
     return info.value.suggestions
+
+
+def test_the_field_reported_is_the_one_matching_most_then_with_the_bonus() -> None:
+    """The field shown holds more query words, or the same with the words in order."""
+    more = dataset(entity("lingang-area", "Hub of Lingang", "Lingang"))
+    assert [(1.0, "lingang-area", "name")] == scores(more, "lingang hub")
+    assert "Hub of Lingang" == more.search("lingang hub")[0].text
+    ordered = dataset(entity("area", "Pudong and Lingang area", "Lingang, Pudong"))
+    assert ("name", "Pudong and Lingang area") == (
+        ordered.search("pudong lingang")[0].field,
+        ordered.search("pudong lingang")[0].text,
+    )
+    # Prose saying the query exactly (0.5 + 0.5) beats a name with one word only begun (0.75).
+    exact = dataset(entity("area", "Lingang Hubei", description="Lingang hub"))
+    assert ("description", "Lingang hub") == (
+        exact.search("lingang hub")[0].field,
+        exact.search("lingang hub")[0].text,
+    )
+
+
+def test_a_word_inside_every_word_of_a_record_still_finds_it() -> None:
+    """'gang' inside Xingang, the record's only word (name and id alike), finds it."""
+    ds = dataset(entity("xingang", "Xingang"))
+    assert [(0.25, "xingang", "name")] == scores(ds, "gang")
