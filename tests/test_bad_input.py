@@ -1253,6 +1253,8 @@ def test_the_folder_size_cap_holds_at_exactly_its_limit(release: Path) -> None:
     assert small_dataset() == load_release(release, max_bytes=size)
     message = check_error(_load_fails(release, max_bytes=size - 1), si.ReleaseError, ValueError)
     assert f"{release}: larger than the cap of {size - 1} bytes" == message
+    message = check_error(_load_fails(release, max_bytes=1), si.ReleaseError, ValueError)
+    assert f"{release}: larger than the cap of 1 bytes" == message  # 1 is a cap, if a small one
 
 
 def test_the_zip_size_cap_holds_at_exactly_its_limit(release: Path, tmp_path: Path) -> None:
