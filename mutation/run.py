@@ -830,8 +830,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.file and path.exists():  # another part may have finished meanwhile
             previous = json.loads(path.read_text(encoding="utf-8"))
         if previous is not None:
-            merged = {**previous["results"], **state["results"]}
             parts = args.file and not args.survivors  # the times of a part add up
+            # A file run again whole replaces its results: its lines (and keys) may have moved.
+            kept = {
+                k: r
+                for k, r in previous["results"].items()
+                if not (parts and r["file"] in args.file)
+            }
+            merged = {**kept, **state["results"]}
             state = {
                 **state,
                 "results": merged,
