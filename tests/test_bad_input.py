@@ -1266,3 +1266,22 @@ def test_the_zip_size_cap_holds_at_exactly_its_limit(release: Path, tmp_path: Pa
     size = archive.stat().st_size
     assert small_dataset() == load_release(archive, max_bytes=size)
     check_error(_load_fails(archive, max_bytes=size - 1), si.UnsafeArchiveError, ValueError)
+
+
+def test_a_link_to_a_release_reads_as_what_it_points_at(release: Path, tmp_path: Path) -> None:
+    """A symbolic link given as the source reads the zip or folder it points at."""
+    archive = zip_folder(release, tmp_path / "r.zip")
+    (tmp_path / "to-zip").symlink_to(archive)
+    (tmp_path / "to-folder").symlink_to(release)
+    assert (small_dataset(), small_dataset()) == (
+        load_release(tmp_path / "to-zip"),
+        load_release(tmp_path / "to-folder"),
+    )
+
+
+def test_a_dangling_link_is_neither_a_folder_nor_a_zip(tmp_path: Path) -> None:
+    """A symbolic link to nothing is refused as neither kind of release."""
+    link = tmp_path / "gone"
+    link.symlink_to(tmp_path / "nowhere.zip")
+    message = check_error(_load_fails(link), si.ReleaseError, ValueError)
+    assert f"{link}: neither a release folder nor a zip file" == message
