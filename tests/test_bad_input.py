@@ -1285,3 +1285,18 @@ def test_a_dangling_link_is_neither_a_folder_nor_a_zip(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "nowhere.zip")
     message = check_error(_load_fails(link), si.ReleaseError, ValueError)
     assert f"{link}: neither a release folder nor a zip file" == message
+
+
+def test_a_path_the_system_cannot_look_at_names_the_reason() -> None:
+    """A path whose name is too long for the file system: the reason, not the whole errno text."""
+    source = "x" * 300
+    message = check_error(_load_fails(source), si.ReleaseError, ValueError)
+    assert message.endswith(": cannot read (File name too long)"), message
+    assert "Errno" not in message
+
+
+def test_a_file_with_an_unsafe_name_in_a_folder_is_refused_for_its_name(release: Path) -> None:
+    """A file named with a backslash in a release folder is refused as unsafe, not as unlisted."""
+    (release / "a\\b.csv").write_bytes(b"x\n")
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}: member 'a\\\\b.csv': backslash in name (a Windows path)" == message
