@@ -1300,3 +1300,9 @@ def test_a_file_with_an_unsafe_name_in_a_folder_is_refused_for_its_name(release:
     (release / "a\\b.csv").write_bytes(b"x\n")
     message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
     assert f"{release}: member 'a\\\\b.csv': backslash in name (a Windows path)" == message
+
+
+def test_an_empty_folder_inside_a_release_folder_changes_nothing(release: Path) -> None:
+    """An empty folder listed before the files holds nothing to check: every file still is."""
+    (release / "a-folder").mkdir()
+    assert small_dataset() == load_release(release)
