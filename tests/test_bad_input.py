@@ -1306,3 +1306,17 @@ def test_an_empty_folder_inside_a_release_folder_changes_nothing(release: Path) 
     """An empty folder listed before the files holds nothing to check: every file still is."""
     (release / "a-folder").mkdir()
     assert small_dataset() == load_release(release)
+
+
+def test_two_files_whose_names_differ_only_in_case_are_refused(release: Path) -> None:
+    """METRICS.CSV beside metrics.csv would be one file on macOS or Windows: refused."""
+    (release / "METRICS.CSV").write_bytes((release / "metrics.csv").read_bytes())
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}/'metrics.csv': the same name as 'METRICS.CSV'" == message
+
+
+def test_a_named_pipe_in_a_release_folder_is_refused_unread(release: Path) -> None:
+    """A FIFO among the files is refused as not a regular file (reading it would block)."""
+    os.mkfifo(release / "pipe.csv")
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}/pipe.csv: not a regular file" == message
