@@ -1320,3 +1320,23 @@ def test_a_named_pipe_in_a_release_folder_is_refused_unread(release: Path) -> No
     os.mkfifo(release / "pipe.csv")
     message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
     assert f"{release}/pipe.csv: not a regular file" == message
+
+
+def test_a_checksum_file_cut_before_its_last_line_break_is_refused(release: Path) -> None:
+    """SHA256SUMS must end with a line break: without it the last line may be cut short."""
+    path = release / "SHA256SUMS"
+    path.write_bytes(path.read_bytes()[:-1])
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/SHA256SUMS: does not end with a line break (truncated?)" == message
+
+
+def test_the_file_count_cap_of_a_folder_holds_at_exactly_its_limit(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of exactly MAX_MEMBERS files reads; one file over is refused."""
+    count = sum(1 for p in release.iterdir() if p.is_file())
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count)
+    assert small_dataset() == load_release(release)
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count - 1)
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}: over the cap of {count - 1} files" == message
