@@ -1340,3 +1340,27 @@ def test_the_file_count_cap_of_a_folder_holds_at_exactly_its_limit(
     monkeypatch.setattr(_limits, "MAX_MEMBERS", count - 1)
     message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
     assert f"{release}: over the cap of {count - 1} files" == message
+
+
+def test_a_checksum_file_listing_more_files_than_the_cap_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cap at the files present, SHA256SUMS may list as many lines, not one more."""
+    count = sum(1 for p in release.iterdir() if p.is_file())
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count)
+    path = release / "SHA256SUMS"
+    sums = path.read_bytes()
+    extra = [f"{'0' * 64}  extra-{i}.csv\n".encode() for i in range(2)]
+    path.write_bytes(sums + extra[0])  # count lines: within the cap, a file is missing
+    check_error(_load_fails(release), si.IntegrityError, ValueError, "extra-0.csv", "missing")
+    path.write_bytes(sums + extra[0] + extra[1])  # count + 1 lines: over the cap
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/SHA256SUMS: lists over the cap of {count} files" == message
+
+
+def test_a_checksum_line_naming_a_path_outside_the_release_is_refused(release: Path) -> None:
+    """A SHA256SUMS line for ../evil.csv is refused for its name, not looked for."""
+    path = release / "SHA256SUMS"
+    path.write_bytes(path.read_bytes() + f"{'0' * 64}  ../evil.csv\n".encode())
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert message.endswith("'../evil.csv': '..' would leave the release folder"), message
