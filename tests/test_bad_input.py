@@ -8,6 +8,7 @@ documented exit code, one stderr line and no traceback.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -1364,3 +1365,17 @@ def test_a_checksum_line_naming_a_path_outside_the_release_is_refused(release: P
     path.write_bytes(path.read_bytes() + f"{'0' * 64}  ../evil.csv\n".encode())
     message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
     assert message.endswith("'../evil.csv': '..' would leave the release folder"), message
+
+
+def test_a_checksum_mismatch_shows_twelve_hex_digits_of_each_hash(release: Path) -> None:
+    """The mismatch names the file and the first 12 hex digits of the actual and listed hashes."""
+    path = release / "metrics.csv"
+    listed = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(path.read_bytes() + b"\n")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    message = check_error(_load_fails(release), si.IntegrityError, ValueError)
+    expected = (
+        f"{release}/metrics.csv: checksum mismatch (SHA-256 {actual[:12]}..., "
+        f"SHA256SUMS says {listed[:12]}...)"
+    )
+    assert expected == message
