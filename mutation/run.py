@@ -288,26 +288,28 @@ def _status(wait_status: int) -> int:
 # --- the traced baseline -----------------------------------------------------------------
 
 
-def trace(
-    group: str, files: Sequence[Path], tests: Sequence[str], resets: Sequence[str], work: Path
-) -> dict[str, Any]:
-    """Run the group's tests once, unmutated, recording lines per test; they must pass."""
-    out = work / f"{group}.trace.json"
-    log = work / f"{group}.trace.log"
+def _trace_start(
+    name: str, files: Sequence[Path], tests: Sequence[str], resets: Sequence[str], work: Path
+) -> int:
+    """Fork a child running these tests unmutated, recording lines per test into a JSON file."""
+    out = work / f"{name}.trace.json"
+    log = work / f"{name}.trace.log"
+    sys.stdout.flush()
+    sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         status = 3
         try:
             tracer = _Tracer(files, resets)
-            status = _child(tests, log, work / "trace-tmp", None, None, tracer, False)
+            status = _child(tests, log, work / f"{name}-tmp", None, None, tracer, False)
             lines = {
                 test: sorted([str(Path(f).relative_to(ROOT)), n] for f, n in found)
                 for test, found in tracer.lines.items()
             }
             modules = [
-                name
-                for name in list(sys.modules)
-                if not name.startswith((PACKAGE, "tests", "conftest", "si_docs", "__"))
+                m
+                for m in list(sys.modules)
+                if not m.startswith((PACKAGE, "tests", "conftest", "si_docs", "__"))
             ]
             data = {
                 "lines": lines,
@@ -320,13 +322,68 @@ def trace(
             out.write_text(json.dumps(data), encoding="utf-8")
         finally:
             os._exit(status)
-    _, wait_status, usage = os.wait4(pid, 0)
-    status = _status(wait_status)
-    if status != 0 or not out.exists():
-        sys.exit(f"{group}: the unmutated tests do not pass (pytest exit {status}); see {log}")
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    data["cpu"] = usage.ru_utime + usage.ru_stime
-    return data
+    return pid
+
+
+def trace_groups(
+    groups: dict[str, dict[str, list[str]]], resets: Sequence[str], jobs: int
+) -> dict[str, Any]:
+    """One traced run of the groups' test files, each file once, ``jobs`` files at a time.
+
+    The files mutated are those of every group, and each test file is traced
+    once even when several groups list it (``test_query`` and
+    ``test_properties`` cover ``_values`` and ``_index_query``); each group
+    then reads its own tests' part (see ``restrict``). The tests must pass.
+    """
+    files = list(dict.fromkeys(ROOT / f for config in groups.values() for f in config["files"]))
+    tests = list(dict.fromkeys(t for config in groups.values() for t in config["tests"]))
+    # Biggest test file first, so that the last to finish is a small one.
+    queue = sorted(tests, key=lambda t: -(ROOT / t.split("::")[0]).stat().st_size)
+    work = Path(tempfile.mkdtemp(prefix="mutation-trace-"))
+    started = time.perf_counter()
+    print(f"== tracing {len(tests)} test files for {', '.join(groups)}", flush=True)
+    running: dict[int, str] = {}
+    names: dict[str, str] = {}
+    merged: dict[str, Any] = {"lines": {}, "times": {}, "collect": {}, "modules": [], "cpu": 0.0}
+    while queue or running:
+        while queue and len(running) < jobs:
+            test = queue.pop(0)
+            names[test] = f"trace-{len(names)}"
+            running[_trace_start(names[test], files, [test], resets, work)] = test
+        pid, wait_status, usage = os.wait4(-1, 0)
+        test = running.pop(pid)
+        merged["cpu"] += usage.ru_utime + usage.ru_stime
+        status = _status(wait_status)
+        out = work / f"{names[test]}.trace.json"
+        if status != 0 or not out.exists():
+            for other in running:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(other, signal.SIGKILL)
+            log = work / f"{names[test]}.trace.log"
+            sys.exit(f"{test}: the unmutated tests do not pass (pytest exit {status}); see {log}")
+        data = json.loads(out.read_text(encoding="utf-8"))
+        for key in ("lines", "times", "collect"):
+            merged[key].update(data[key])
+        merged["modules"] = list(dict.fromkeys([*merged["modules"], *data["modules"]]))
+    print(f"   traced in {time.perf_counter() - started:.0f} s", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return merged
+
+
+def _in(test: str, tests: Sequence[str]) -> bool:
+    """Whether a node id (or a test file) is one of ``tests`` or in one of its files."""
+    return any(test == t or test.startswith(t + "::") or t.split("::")[0] == test for t in tests)
+
+
+def restrict(shared: dict[str, Any], tests: Sequence[str]) -> dict[str, Any]:
+    """The part of a shared trace that concerns these tests (paths or node ids)."""
+    return {
+        **shared,
+        "lines": {t: v for t, v in shared["lines"].items() if _in(t, tests)},
+        "times": {t: v for t, v in shared["times"].items() if _in(t, tests)},
+        "collect": {f: v for f, v in shared["collect"].items() if _in(f, tests)},
+        "cpu": 0.0,  # counted once, in the total
+    }
 
 
 def warm_up(modules: Iterable[str]) -> None:
@@ -470,33 +527,28 @@ def _by_file(tests: Sequence[str], trace_data: dict[str, Any]) -> list[list[str]
 def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one piece
     group: str,
     config: dict[str, list[str]],
-    resets: Sequence[str],
     jobs: int,
     only: set[str] | None,
     equivalents: list[dict[str, str]],
     only_files: Sequence[str] = (),
     given_tests: Sequence[str] = (),
     checkpoint: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Mutate every file of a group and test each mutant; returns the results."""
+    """Mutate every file of a group and test each mutant; returns the results.
+
+    ``shared`` is a trace of several groups at once (see ``trace_groups``):
+    the group then uses its own tests' part of it instead of tracing again.
+    """
     files = [ROOT / f for f in config["files"]]
     tests = config["tests"]
     work = Path(tempfile.mkdtemp(prefix=f"mutation-{group}-"))
     started = time.perf_counter()
-    if given_tests:
-        # Re-testing against tests named on the command line: no trace needed.
-        trace_data: dict[str, Any] = {
-            "lines": {},
-            "times": {},
-            "collect": {},
-            "modules": [],
-            "cpu": 0.0,
-        }
+    if shared is not None and not given_tests:
+        trace_data = restrict(shared, tests)
     else:
-        print(f"== {group}: tracing {len(tests)} test files", flush=True)
-        trace_data = trace(group, files, tests, resets, work)
-        traced = time.perf_counter() - started
-        print(f"   traced in {traced:.0f} s", flush=True)
+        # Re-testing against tests named on the command line: no trace needed.
+        trace_data = {"lines": {}, "times": {}, "collect": {}, "modules": [], "cpu": 0.0}
     warm_up(trace_data["modules"])
     preloaded = preload(files)
     print(f"   preloaded {len(preloaded)} package modules", flush=True)
@@ -713,6 +765,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _hypothesis_profile() -> None:
+    """Derandomized, 25 examples, no database: every run draws the same examples."""
+    # Hypothesis must not import the package through its entry point in the
+    # parent: each child imports it afresh, with its mutant.
+    os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
+    from hypothesis import settings  # noqa: PLC0415
+
+    del os.environ["HYPOTHESIS_NO_PLUGINS"]
+    settings.register_profile(
+        "mutation", max_examples=25, deadline=None, derandomize=True, database=None
+    )
+    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command: run the groups asked for and report."""
     parser = _parser()
@@ -728,20 +794,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.list or args.show:
         show(config, groups, args.show)
         return 0
-    # Hypothesis must not import the package through its entry point in the
-    # parent: each child imports it afresh, with its mutant.
-    os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
-    from hypothesis import settings  # noqa: PLC0415
-
-    del os.environ["HYPOTHESIS_NO_PLUGINS"]
-    settings.register_profile(
-        "mutation", max_examples=25, deadline=None, derandomize=True, database=None
-    )
-    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
+    _hypothesis_profile()
     equivalents = load_equivalents()
     STATE.mkdir(exist_ok=True)
     states = []
     started = time.perf_counter()
+    shared = None if args.tests else trace_groups({g: config[g] for g in groups}, resets, args.jobs)
+    shared_cpu = shared["cpu"] if shared is not None else 0.0
     for group in groups:
         path = STATE / f"{group}.json"
         only = None
@@ -760,19 +819,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = run_group(
             group,
             config[group],
-            resets,
             args.jobs,
             only,
             equivalents,
             args.file,
             args.tests,
             checkpoint,
+            shared,
         )
         if args.file and path.exists():  # another part may have finished meanwhile
             previous = json.loads(path.read_text(encoding="utf-8"))
         if previous is not None:
-            merged = {**previous["results"], **state["results"]}
             parts = args.file and not args.survivors  # the times of a part add up
+            # A file run again whole replaces its results: its lines (and keys) may have moved.
+            kept = {
+                k: r
+                for k, r in previous["results"].items()
+                if not (parts and r["file"] in args.file)
+            }
+            merged = {**kept, **state["results"]}
             state = {
                 **state,
                 "results": merged,
@@ -789,8 +854,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{state['seconds']:.0f} s wall, {state.get('cpu_seconds', 0):.0f} s CPU",
             flush=True,
         )
-    cpu = sum(state.get("cpu_seconds", 0.0) for state in states)
-    print(f"== all groups in {time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU")
+    cpu = shared_cpu + sum(state.get("cpu_seconds", 0.0) for state in states)
+    print(
+        f"== all groups in {time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU "
+        f"(the shared trace: {shared_cpu:.0f} s CPU)",
+        flush=True,
+    )
     text = report(states)
     if args.report:
         Path(args.report).write_text(text, encoding="utf-8")

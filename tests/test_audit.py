@@ -30,7 +30,6 @@ from shanghai_innovation import (
     Unit,
 )
 from shanghai_innovation._audit import (
-    CLOSE,
     RULES,
     Finding,
     Severity,
@@ -698,8 +697,8 @@ def test_a_hedge_of_closeness_is_a_band_around_the_value(q: Quantity) -> None:
     assert (q.value in band) == (q.value in q.bounds)
     if q.bounds.close_to is None:
         assert q.bounds == band
-    else:
-        assert band.lower == q.value - abs(q.value) * CLOSE
+    else:  # 15 %, written out: not computed from CLOSE
+        assert band.lower == q.value - abs(q.value) * Fraction(15, 100)
 
 
 def test_errata_cite_only_registered_rules(real: Dataset) -> None:
@@ -998,10 +997,13 @@ def test_text_summary_counts_acknowledged_errors(real: Dataset) -> None:
         "every error is acknowledged by an erratum",
     ] == text[-2:]
     text = findings_to_text(check(without_errata(real))).splitlines()
-    assert [
-        "8 findings: 4 errors (0 known), 3 warnings (0 known), 1 info",  # no garbled words
-        "4 errors are not acknowledged by any erratum",
-    ] == text[-2:]
+    assert (
+        [
+            "8 findings: 4 errors (0 known), 3 warnings (0 known), 1 info",  # no garbled words
+            "4 errors are not acknowledged by any erratum",
+        ]
+        == text[-2:]
+    )
     one = [Finding("r", Severity.ERROR, ["a", "b"], "m", ["x"])]
     assert [
         "Open: no erratum explains these (1 finding):",
@@ -1170,9 +1172,7 @@ def test_overlap_and_exceeds_at_touching_ends(
         ((1, True, 5, False), (5, True, 5, True), False),
     ],
 )
-def test_overlap_of_a_single_value(
-    a: tuple[Any, ...], b: tuple[Any, ...], expected: bool
-) -> None:
+def test_overlap_of_a_single_value(a: tuple[Any, ...], b: tuple[Any, ...], expected: bool) -> None:
     """A one-value interval overlaps another exactly when that value lies in the other."""
 
     def interval(lower: int | None, low_in: bool, upper: int | None, up_in: bool) -> Interval:
@@ -1535,7 +1535,9 @@ def test_national_total_compares_amounts_and_counts_only(real: Dataset) -> None:
         as_of=PartialDate(2019),
     )
     china = attrs.evolve(  # type: ignore[misc]
-        real.lookup("ref-rd-2019-intensity"), id="ref-china-intensity", subject="china",
+        real.lookup("ref-rd-2019-intensity"),
+        id="ref-china-intensity",
+        subject="china",
         quantity=amount("2.23", Unit.PERCENT),
     )
     assert [] == found(add(add(ds, share), china), "national-total")
@@ -1559,3 +1561,47 @@ def test_a_finding_prints_as_one_line_like_the_report() -> None:
         "warning: share-of-gdp: m",
         "info: exchange-rate: fits",
     ] == [str(known), str(open_), str(passed)]
+
+
+# --- growth-vs-baseline and part-within-whole: the guards on odd references and counts -----
+
+
+def test_growth_vs_baseline_passes_over_a_baseline_of_zero_and_checks_the_next(
+    real: Dataset,
+) -> None:
+    """A 2015 figure of 0 is passed over (no growth from nothing); one of 1 yuan after it is not."""
+    fixed = replace(without_errata(real), "rd-spending-2019", quantity=CORRECT_RD_2019)
+    base = real.lookup("ref-rd-2016-implied-2015")
+    zero = attrs.evolve(base, id="ref-rd-2015-zero", quantity=amount(0, Unit.CNY))  # type: ignore[misc]
+    one = attrs.evolve(base, id="ref-rd-2015-one", quantity=amount(1, Unit.CNY))  # type: ignore[misc]
+    assert [] == found(prepend(fixed, zero), "growth-vs-baseline")
+    [finding] = found(prepend(prepend(fixed, one), zero), "growth-vs-baseline")
+    assert "ref-rd-2015-one" == finding.references[0]
+    assert "the 2015 figure of 1 (ref-rd-2015-one)" in finding.message
+
+
+def test_growth_vs_baseline_goes_on_after_a_growth_of_a_metric_without_indicator(
+    real: Dataset,
+) -> None:
+    """A growth stated of a metric with no indicator, listed first, leaves the spending check."""
+    growth = real.lookup("rd-spending-growth-2015-2019")
+    other = attrs.evolve(growth, id="planted-growth", change_of="core-industries")  # type: ignore[misc]
+    ds = prepend(real, other)
+    assert [("rd-spending-2019", "rd-spending-growth-2015-2019")] == [
+        f.records for f in found(ds, "growth-vs-baseline")
+    ]
+
+
+def test_part_within_whole_counts_entities_only_against_a_count(real: Dataset) -> None:
+    """An entity counted in a ratio (2/3) is not one too many for it; the next count is checked."""
+    entity = attrs.evolve(  # type: ignore[misc]
+        real.lookup("biomedicine"),
+        id="planted-entity",
+        counted_in=("rd-spending-growth-2015-2019",),
+    )
+    ds = prepend(real, entity)
+    assert [] == found(ds, "part-within-whole")
+    none = replace(ds, "covid-vaccines-in-development", quantity=amount(0, Unit.COUNT))
+    assert [("covid-vaccines-in-development",)] == [
+        f.records[:1] for f in found(none, "part-within-whole")
+    ]

@@ -8,7 +8,9 @@ documented exit code, one stderr line and no traceback.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import stat
 import subprocess
@@ -28,6 +30,7 @@ from shanghai_innovation._formats.csv import read_csv
 from shanghai_innovation._formats.json import content_fingerprint
 from shanghai_innovation._release import archive as _archive
 from shanghai_innovation._release import fetch as _fetch
+from shanghai_innovation._release import reader
 from shanghai_innovation._release.reader import load_release
 from shanghai_innovation._schema import SCHEMA_VERSION, table_spec
 
@@ -1100,3 +1103,279 @@ def test_release_over_the_record_cap_is_refused(
     monkeypatch.setattr(_limits, "MAX_RECORDS", 5)
     message = check_error(_load_fails(release), si.ReleaseError, ValueError, "over the cap of")
     assert "5" in message
+
+
+# --- the release's structure: listed twice, dangling references ------------------------
+
+
+def test_a_checksum_line_given_twice_is_refused(release: Path) -> None:
+    """SHA256SUMS naming one file on two lines is refused, naming the second line."""
+    path = release / "SHA256SUMS"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[0]]), encoding="utf-8")
+    name = lines[0].split("  ", 1)[1].strip()
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "SHA256SUMS")
+    assert message.endswith(f": line {len(lines) + 1}: '{name}' is listed twice"), message
+
+
+def test_a_checksum_line_naming_a_file_in_another_case_is_refused(release: Path) -> None:
+    """Two SHA256SUMS lines whose names differ only in case are one name listed twice."""
+    path = release / "SHA256SUMS"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    digest, name = lines[0].rstrip("\n").split("  ", 1)
+    path.write_text("".join([*lines, f"{digest}  {name.upper()}\n"]), encoding="utf-8")
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "SHA256SUMS")
+    expected = f": line {len(lines) + 1}: '{name.upper()}' is listed twice (as '{name}')"
+    assert message.endswith(expected), message
+
+
+def test_a_resource_listed_twice_is_refused(release: Path) -> None:
+    """datapackage.json listing one file as two resources is refused, naming the second."""
+    count = 0
+
+    def twice(package: dict[str, Any]) -> None:
+        nonlocal count
+        count = len(package["resources"])
+        package["resources"].append(dict(package["resources"][0]))
+
+    hostile(release, package=twice)
+    path = json.loads((release / "datapackage.json").read_bytes())["resources"][0]["path"]
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, "datapackage.json")
+    assert message.endswith(f": resources[{count}]: '{path}' is listed twice"), message
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "problem"),
+    [
+        (
+            "errata",
+            lambda record: record.update(references=["ref-gone"]),
+            "record 'erratum-one': field references: no references record 'ref-gone'",
+        ),
+        (
+            "errata",
+            lambda record: record.update(record="rank-gone"),
+            "record 'erratum-one': field record: no record 'rank-gone'",
+        ),
+    ],
+)
+def test_a_dangling_reference_in_a_release_is_refused(
+    release: Path, table: str, change: Callable[[dict[str, Any]], Any], problem: str
+) -> None:
+    """A record naming an id the release does not hold is refused, naming file, record and field."""
+    json_only(release)
+
+    def edit(document: dict[str, Any]) -> None:
+        change(document["tables"][table][0])
+
+    hostile(release, {f"{NAME}.json": edit_json(release / f"{NAME}.json", edit).encode()})
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/{table}.json: {problem}" == message
+
+
+def test_every_dangling_reference_is_counted(release: Path) -> None:
+    """Two dangling references: the first is named, the second counted."""
+    json_only(release)
+
+    def edit(document: dict[str, Any]) -> None:
+        document["tables"]["errata"][0]["references"] = ["ref-gone", "ref-lost"]
+
+    hostile(release, {f"{NAME}.json": edit_json(release / f"{NAME}.json", edit).encode()})
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    expected = (
+        f"{release}/errata.json: record 'erratum-one': field references: "
+        "no references record 'ref-gone' (and 1 more problems)"
+    )
+    assert expected == message
+
+
+# --- where a source leads: the downloader, a file URL, the size cap --------------------
+
+
+@pytest.mark.parametrize("url", ["https://example.org/r.zip", "HTTP://example.org/r.zip"])
+def test_an_http_url_reaches_the_downloader(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """An http(s) URL (any case) goes to fetch() with the cache, cap and timeout asked for."""
+    archive = zip_folder(release, tmp_path / "r.zip")
+    calls: list[tuple[str, object, int, float]] = []
+
+    def fake_fetch(
+        source: str,
+        open_release: Callable[[Path], Any],
+        *,
+        cache_dir: object,
+        max_bytes: int,
+        timeout: float,
+    ) -> Any:
+        calls.append((source, cache_dir, max_bytes, timeout))
+        return open_release(archive)
+
+    monkeypatch.setattr(reader, "fetch", fake_fetch)
+    cache = tmp_path / "cache"
+    assert small_dataset() == load_release(url, cache_dir=cache, max_bytes=10**7, timeout=2.5)
+    assert [(url, cache, 10**7, 2.5)] == calls
+
+
+@pytest.mark.parametrize(
+    "suffix", ["?x=1", "#part", "?", "#"], ids=["query", "fragment", "empty-query", "empty-hash"]
+)
+def test_a_file_url_with_a_query_or_fragment_is_refused(
+    release: Path, tmp_path: Path, suffix: str
+) -> None:
+    """file:///…/r.zip?x=1 or #part is refused, though the file itself would read."""
+    url = zip_folder(release, tmp_path / "r.zip").resolve().as_uri()
+    assert small_dataset() == load_release(url)
+    if suffix in {"?", "#"}:  # urllib drops an empty query or fragment: nothing is lost
+        assert small_dataset() == load_release(url + suffix)
+        return
+    message = check_error(_load_fails(url + suffix), si.DownloadError, OSError)
+    assert f"{url}{suffix}: a file URL takes no query or fragment" == message
+
+
+@pytest.mark.parametrize("host", ["localhost", ""])
+def test_a_file_url_naming_this_machine_reads(release: Path, tmp_path: Path, host: str) -> None:
+    """file://localhost/… and file:///… both read the file."""
+    path = zip_folder(release, tmp_path / "r.zip").resolve()
+    assert small_dataset() == load_release(f"file://{host}{path.as_posix()}")
+
+
+def test_a_file_url_naming_another_machine_is_refused(release: Path, tmp_path: Path) -> None:
+    """file://example.org/… is refused rather than read from this machine."""
+    path = zip_folder(release, tmp_path / "r.zip").resolve()
+    url = f"file://example.org{path.as_posix()}"
+    message = check_error(_load_fails(url), si.DownloadError, OSError)
+    assert f"{url}: a file URL must name this machine (no host, or localhost)" == message
+
+
+def test_the_folder_size_cap_holds_at_exactly_its_limit(release: Path) -> None:
+    """A folder of exactly max_bytes reads; one byte less of cap refuses it."""
+    size = sum(p.stat().st_size for p in release.rglob("*") if p.is_file())
+    assert small_dataset() == load_release(release, max_bytes=size)
+    message = check_error(_load_fails(release, max_bytes=size - 1), si.ReleaseError, ValueError)
+    assert f"{release}: larger than the cap of {size - 1} bytes" == message
+    message = check_error(_load_fails(release, max_bytes=1), si.ReleaseError, ValueError)
+    assert f"{release}: larger than the cap of 1 bytes" == message  # 1 is a cap, if a small one
+
+
+def test_the_zip_size_cap_holds_at_exactly_its_limit(release: Path, tmp_path: Path) -> None:
+    """A stored (uncompressed) zip whose size and contents fit max_bytes exactly reads."""
+    archive = tmp_path / "r.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        for path in sorted(release.iterdir()):
+            zf.write(path, path.name)
+    size = archive.stat().st_size
+    assert small_dataset() == load_release(archive, max_bytes=size)
+    check_error(_load_fails(archive, max_bytes=size - 1), si.UnsafeArchiveError, ValueError)
+
+
+def test_a_link_to_a_release_reads_as_what_it_points_at(release: Path, tmp_path: Path) -> None:
+    """A symbolic link given as the source reads the zip or folder it points at."""
+    archive = zip_folder(release, tmp_path / "r.zip")
+    (tmp_path / "to-zip").symlink_to(archive)
+    (tmp_path / "to-folder").symlink_to(release)
+    assert (small_dataset(), small_dataset()) == (
+        load_release(tmp_path / "to-zip"),
+        load_release(tmp_path / "to-folder"),
+    )
+
+
+def test_a_dangling_link_is_neither_a_folder_nor_a_zip(tmp_path: Path) -> None:
+    """A symbolic link to nothing is refused as neither kind of release."""
+    link = tmp_path / "gone"
+    link.symlink_to(tmp_path / "nowhere.zip")
+    message = check_error(_load_fails(link), si.ReleaseError, ValueError)
+    assert f"{link}: neither a release folder nor a zip file" == message
+
+
+def test_a_path_the_system_cannot_look_at_names_the_reason() -> None:
+    """A path whose name is too long for the file system: the reason, not the whole errno text."""
+    source = "x" * 300
+    message = check_error(_load_fails(source), si.ReleaseError, ValueError)
+    assert message.endswith(": cannot read (File name too long)"), message
+    assert "Errno" not in message
+
+
+def test_a_file_with_an_unsafe_name_in_a_folder_is_refused_for_its_name(release: Path) -> None:
+    """A file named with a backslash in a release folder is refused as unsafe, not as unlisted."""
+    (release / "a\\b.csv").write_bytes(b"x\n")
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}: member 'a\\\\b.csv': backslash in name (a Windows path)" == message
+
+
+def test_an_empty_folder_inside_a_release_folder_changes_nothing(release: Path) -> None:
+    """An empty folder listed before the files holds nothing to check: every file still is."""
+    (release / "a-folder").mkdir()
+    assert small_dataset() == load_release(release)
+
+
+def test_two_files_whose_names_differ_only_in_case_are_refused(release: Path) -> None:
+    """METRICS.CSV beside metrics.csv would be one file on macOS or Windows: refused."""
+    (release / "METRICS.CSV").write_bytes((release / "metrics.csv").read_bytes())
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}/'metrics.csv': the same name as 'METRICS.CSV'" == message
+
+
+def test_a_named_pipe_in_a_release_folder_is_refused_unread(release: Path) -> None:
+    """A FIFO among the files is refused as not a regular file (reading it would block)."""
+    os.mkfifo(release / "pipe.csv")
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}/pipe.csv: not a regular file" == message
+
+
+def test_a_checksum_file_cut_before_its_last_line_break_is_refused(release: Path) -> None:
+    """SHA256SUMS must end with a line break: without it the last line may be cut short."""
+    path = release / "SHA256SUMS"
+    path.write_bytes(path.read_bytes()[:-1])
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/SHA256SUMS: does not end with a line break (truncated?)" == message
+
+
+def test_the_file_count_cap_of_a_folder_holds_at_exactly_its_limit(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of exactly MAX_MEMBERS files reads; one file over is refused."""
+    count = sum(1 for p in release.iterdir() if p.is_file())
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count)
+    assert small_dataset() == load_release(release)
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count - 1)
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert f"{release}: over the cap of {count - 1} files" == message
+
+
+def test_a_checksum_file_listing_more_files_than_the_cap_is_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cap at the files present, SHA256SUMS may list as many lines, not one more."""
+    count = sum(1 for p in release.iterdir() if p.is_file())
+    monkeypatch.setattr(_limits, "MAX_MEMBERS", count)
+    path = release / "SHA256SUMS"
+    sums = path.read_bytes()
+    extra = [f"{'0' * 64}  extra-{i}.csv\n".encode() for i in range(2)]
+    path.write_bytes(sums + extra[0])  # count lines: within the cap, a file is missing
+    check_error(_load_fails(release), si.IntegrityError, ValueError, "extra-0.csv", "missing")
+    path.write_bytes(sums + extra[0] + extra[1])  # count + 1 lines: over the cap
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError)
+    assert f"{release}/SHA256SUMS: lists over the cap of {count} files" == message
+
+
+def test_a_checksum_line_naming_a_path_outside_the_release_is_refused(release: Path) -> None:
+    """A SHA256SUMS line for ../evil.csv is refused for its name, not looked for."""
+    path = release / "SHA256SUMS"
+    path.write_bytes(path.read_bytes() + f"{'0' * 64}  ../evil.csv\n".encode())
+    message = check_error(_load_fails(release), si.UnsafeArchiveError, ValueError)
+    assert message.endswith("'../evil.csv': '..' would leave the release folder"), message
+
+
+def test_a_checksum_mismatch_shows_twelve_hex_digits_of_each_hash(release: Path) -> None:
+    """The mismatch names the file and the first 12 hex digits of the actual and listed hashes."""
+    path = release / "metrics.csv"
+    listed = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(path.read_bytes() + b"\n")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    message = check_error(_load_fails(release), si.IntegrityError, ValueError)
+    expected = (
+        f"{release}/metrics.csv: checksum mismatch (SHA-256 {actual[:12]}..., "
+        f"SHA256SUMS says {listed[:12]}...)"
+    )
+    assert expected == message

@@ -11,8 +11,6 @@ import shanghai_innovation as si
 
 from .test_docs import si_docs
 
-pytest.importorskip("matplotlib", reason="the docs extra draws the figure")
-
 NATURE = "nature-index-2020-shanghai"
 GII = "gii-2020-shanghai"
 

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import shanghai_innovation as si
-from shanghai_innovation._index import Index, gc_paused, timeline_key, when
+from shanghai_innovation._index import Index, gc_paused
 from shanghai_innovation.testing import datasets
+
+from ._oracles import expected_span, timeline_point
 
 #: Whole generated datasets cost tens of milliseconds each: a third of the profile.
 DATASET_SETTINGS = settings(
@@ -48,9 +50,7 @@ def check_invariants(index: Index) -> None:
         for first, last, rank, record in entries:
             days = (last - first).days + 1
             assert 2 ** (c - 1) <= days <= 2**c - 1
-            date = when(record)
-            assert date is not None
-            assert (first, last) == date.span
+            assert (first, last) == expected_span(record)
             assert record is index.timeline[rank]
     assert sorted(index.classes) == list(index.classes)
 
@@ -113,10 +113,7 @@ def test_generated_indexes_keep_their_invariants(dataset: si.Dataset) -> None:
     index = Index(dataset.records())
     check_invariants(index)
     for a, b in itertools.pairwise(index.timeline):
-        date_a, date_b = when(a), when(b)
-        assert date_a is not None
-        assert date_b is not None
-        assert timeline_key(date_a) <= timeline_key(date_b)
+        assert timeline_point(a) <= timeline_point(b)
 
 
 def test_a_range_covering_all_time_finds_every_dated_record() -> None:
@@ -149,3 +146,53 @@ def test_a_span_nested_in_another_of_its_class_keeps_first_days_sorted() -> None
     assert ("planted-year", "planted-inner") == tuple(  # timeline order: 2020 < 2020-11
         r.id for r in small.between("2020-11-30", "2020-12", mode="overlaps")
     )
+
+
+def test_a_record_naming_a_target_twice_is_listed_once_under_it() -> None:
+    """Shanghai cites ref-web-shanghai for two fields: the mentions index lists it once there."""
+    ds = si.load()
+    shanghai = ds.lookup("shanghai")
+    index = Index([shanghai])
+    assert {"ref-web-shanghai": [shanghai], "china": [shanghai], "ref-districts": [shanghai]} == (
+        index.mentions
+    )
+
+
+def test_periods_of_every_length_near_a_power_of_two_are_found() -> None:
+    """Periods of 1 to 34 days sit in the class of their length, and each range finds its own."""
+    ds = si.load()
+    base = ds.lookup("rd-spending-share-of-gdp")
+    metrics = tuple(
+        attrs.evolve(  # type: ignore[misc]
+            base,
+            id=f"days-{n}",
+            period=si.Period(si.PartialDate(2020, 1, 1), si.PartialDate(2020, 1, n)),
+        )
+        for n in range(1, 32)
+    ) + tuple(
+        attrs.evolve(  # type: ignore[misc]
+            base,
+            id=f"days-{n}",
+            period=si.Period(si.PartialDate(2020, 1, 1), si.PartialDate(2020, 2, n - 31)),
+        )
+        for n in (32, 33, 34)
+    )
+    index = Index(metrics)
+    check_invariants(index)
+    lengths = {
+        c: sorted(int(r.id[5:]) for _, _, _, r in entries)
+        for c, (_, entries) in index.classes.items()
+    }
+    assert {
+        1: [1],
+        2: [2, 3],
+        3: [4, 5, 6, 7],
+        4: list(range(8, 16)),
+        5: list(range(16, 32)),
+        6: [32, 33, 34],
+    } == lengths
+    small = si.Dataset(ds.info, metrics=metrics)
+    for n in range(1, 35):
+        last = dt.date(2020, 1, 1) + dt.timedelta(days=n - 1)
+        within = [r.id for r in small.between(dt.date(2020, 1, 1), last)]
+        assert [f"days-{k}" for k in range(1, n + 1)] == within, n

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import json
 import tempfile
 from fractions import Fraction
@@ -22,11 +21,12 @@ from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._formats.arrow import from_arrow, to_arrow
 from shanghai_innovation._formats.csv import read_csv, write_csv
 from shanghai_innovation._formats.json import dataset_from_json, dataset_to_json
-from shanghai_innovation._index import timeline_key, when
 from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._schema import table_spec
-from shanghai_innovation._search import MIN_SCORE, fold, searched_fields
+from shanghai_innovation._search import MIN_SCORE
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities
+
+from ._oracles import SEARCHED, expected_span, plain_words, records_holding, texts, timeline_point
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
 #: trip more), so their laws run a third of the profile's examples, at least 25,
@@ -288,8 +288,7 @@ def test_queries_equal_a_naive_scan(dataset: si.Dataset, data: st.DataObject) ->
 
 
 def _span(record: si.Record) -> tuple[dt.date, dt.date] | None:
-    date = when(record)
-    return None if date is None else date.span
+    return expected_span(record)
 
 
 @DATASET_SETTINGS
@@ -297,22 +296,27 @@ def _span(record: si.Record) -> tuple[dt.date, dt.date] | None:
 def test_search_results_are_a_subset_naming_the_field_they_matched(
     dataset: si.Dataset, data: st.DataObject
 ) -> None:
-    """Every hit is a record of the dataset, once, best first, and names the field it matched."""
+    """Every hit is a record of the dataset, once, best first, and names the field it matched.
+
+    A plain word drawn from a searched field finds every record holding it.
+    """
     words = [
         word
         for record in dataset.records()
-        for name in searched_fields(type(record))
-        for word in str(getattr(record, name) or "").split()
-        if fold(word)
+        for name in SEARCHED[record.table]
+        for text in texts(record, name)
+        for word in plain_words(text)
     ]
     text = data.draw(st.sampled_from(words)) if words else "shanghai"
     hits = dataset.search(text)
     ids = [m.record.id for m in hits]
     assert len(ids) == len(set(ids))
     assert set(ids) <= {r.id for r in dataset.records()}
+    assert records_holding(dataset, text) <= set(ids)
     assert [m.score for m in hits] == sorted((m.score for m in hits), reverse=True)
     for match in hits:
         assert match.score >= MIN_SCORE
+        assert match.field in (*SEARCHED[match.record.table], "id")
         value = getattr(match.record, match.field)
         assert match.text in (value if isinstance(value, tuple) else (value,))
 
@@ -321,14 +325,5 @@ def test_search_results_are_a_subset_naming_the_field_they_matched(
 @given(datasets())
 def test_timeline_is_sorted_and_stable(dataset: si.Dataset) -> None:
     """The timeline holds every dated record once, sorted by date, ties in table then file order."""
-    dated = [r for r in dataset.records() if when(r) is not None]
-    position = {r.id: i for i, r in enumerate(dated)}
-    timeline = dataset.timeline()
-    assert sorted(position) == sorted(r.id for r in timeline)
-    for earlier, later in itertools.pairwise(timeline):
-        a, b = when(earlier), when(later)
-        assert a is not None
-        assert b is not None
-        assert timeline_key(a) <= timeline_key(b)
-        if timeline_key(a) == timeline_key(b):
-            assert position[earlier.id] < position[later.id]
+    dated = [r for r in dataset.records() if expected_span(r) is not None]
+    assert tuple(sorted(dated, key=timeline_point)) == dataset.timeline()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -13,10 +14,10 @@ from hypothesis import strategies as st
 
 import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
-from shanghai_innovation._index import when
 from shanghai_innovation._records import reference_fields
-from shanghai_innovation._search import name_key
 from shanghai_innovation.testing import datasets, partial_dates
+
+from ._oracles import expected_span, timeline_point
 
 SOURCE = si.Source(
     id="src",
@@ -55,14 +56,11 @@ def dataset(*events: si.Event, entities: tuple[si.Entity, ...] = ()) -> si.Datas
 
 
 def naive_span(record: si.Record) -> tuple[dt.date, dt.date] | None:
-    """The span of days a record's date can mean, from its when."""
-    date = when(record)
-    return None if date is None else date.span
+    """The span of days a record's date can mean, from its fields and the calendar."""
+    return expected_span(record)
 
 
-def naive_between(
-    ds: si.Dataset, first: dt.date, last: dt.date, mode: str
-) -> list[si.Record]:
+def naive_between(ds: si.Dataset, first: dt.date, last: dt.date, mode: str) -> list[si.Record]:
     """Every dated record in range by a full scan, in timeline order."""
     found = []
     for record in ds.timeline():
@@ -70,7 +68,7 @@ def naive_between(
         assert span is not None
         inside = first <= span[0] and span[1] <= last
         touching = span[0] <= last and span[1] >= first
-        if (inside if mode == "within" else touching):
+        if inside if mode == "within" else touching:
             found.append(record)
     return found
 
@@ -81,11 +79,11 @@ def naive_mentions(ds: si.Dataset, ids: set[str]) -> list[si.Record]:
 
 
 def naive_entity_ids(ds: si.Dataset, label: str) -> set[str]:
-    """Entities whose id is the label, or a name or alias reads the same (see name_key)."""
+    """Entities whose id is the label, or whose name or alias is the label, ignoring case."""
     if label in {e.id for e in ds.entities}:
         return {label}
-    key = name_key(label)
-    return {e.id for e in ds.entities if key in {name_key(x) for x in (e.name, *e.aliases)}}
+    key = label.casefold()
+    return {e.id for e in ds.entities if key in {x.casefold() for x in (e.name, *e.aliases)}}
 
 
 def naive_links(record: si.Record) -> set[str]:
@@ -221,8 +219,9 @@ def test_where_combines_criteria_as_a_conjunction() -> None:
     expected = tuple(
         r
         for r in ds.metrics
-        if topic in r.topics and naive_span(r) is not None and
-        dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
+        if topic in r.topics
+        and naive_span(r) is not None
+        and dt.date(2016, 1, 1) <= naive_span(r)[0]  # type: ignore[index]
         and naive_span(r)[1] <= dt.date(2020, 12, 31)  # type: ignore[index]
     )
     assert expected == ds.where(si.Metric, topic=topic, start="2016", end="2020")
@@ -319,15 +318,8 @@ def test_timeline_orders_coarse_dates_before_the_finer_dates_they_contain() -> N
 def test_timeline_of_the_bundled_data_is_sorted_and_complete() -> None:
     """The timeline holds every dated record once, sorted, ties in table then file order."""
     ds = si.load()
-    dated = [r for r in ds.records() if when(r) is not None]
-
-    def key(record: si.Record) -> tuple[int, int, int]:
-        date = when(record)
-        assert date is not None
-        point = date.end if isinstance(date, si.Period) else date
-        return point.sort_key()
-
-    assert tuple(sorted(dated, key=key)) == ds.timeline()
+    dated = [r for r in ds.records() if expected_span(r) is not None]
+    assert tuple(sorted(dated, key=timeline_point)) == ds.timeline()
 
 
 @given(datasets(), partial_dates(2010, 2030), partial_dates(2010, 2030), st.booleans())
@@ -368,7 +360,7 @@ def test_related_and_timeline_match_a_scan(ds: si.Dataset) -> None:
     """related() of every record, and the timeline, equal a scan of generated data."""
     for record in ds.records():
         assert tuple(naive_related(ds, record)) == ds.related(record)
-    dated = [r for r in ds.records() if when(r) is not None]
+    dated = [r for r in ds.records() if expected_span(r) is not None]
     assert len(dated) == len(ds.timeline())
 
 
@@ -478,6 +470,68 @@ def test_convert_refuses_a_target_that_is_not_a_currency() -> None:
         si.convert(Fraction(1), metric, to="percent")
 
 
+def _paired(quantity: si.Quantity | None = None, **equivalent: object) -> si.Metric:
+    """The bundled R&D spending (1.5 trillion yuan, 224 billion dollars) with one side changed."""
+    metric = si.load().lookup("rd-spending-2019")
+    assert isinstance(metric, si.Metric)
+    assert metric.equivalent is not None
+    return attrs.evolve(  # type: ignore[misc]
+        metric,
+        quantity=quantity or metric.quantity,
+        equivalent=attrs.evolve(metric.equivalent, **equivalent),  # type: ignore[misc]
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        pytest.param(
+            lambda: _paired(unit=si.Unit.CNY),
+            "metric 'rd-spending-2019' pairs CNY, not CNY and USD",
+            id="yuan-twice",
+        ),
+        pytest.param(
+            lambda: _paired(value=Fraction(5), unit=si.Unit.PERCENT),
+            "metric 'rd-spending-2019' pairs CNY and percent, not CNY and USD",
+            id="yuan-and-percent",
+        ),
+        pytest.param(
+            lambda: _paired(value=Fraction(0)),
+            "metric 'rd-spending-2019' states a zero amount; it implies no rate",
+            id="no-dollars",
+        ),
+        pytest.param(
+            lambda: _paired(si.Quantity(Fraction(0), si.Unit.CNY, si.Qualifier.EXACT)),
+            "metric 'rd-spending-2019' states a zero amount; it implies no rate",
+            id="no-yuan",
+        ),
+    ],
+)
+def test_implied_rate_needs_yuan_and_dollars_both_not_zero(
+    build: Callable[[], si.Metric], message: str
+) -> None:
+    """A pair that is not one CNY and one USD amount, or holds a zero, implies no rate."""
+    metric = build()
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        si.implied_rate(metric)
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        si.convert(1, metric, to="CNY")
+
+
+def test_implied_rate_of_a_pair_stated_dollars_first() -> None:
+    """224 billion dollars stated, 1.5 trillion yuan as the equivalent: the same rate."""
+    metric = _paired()
+    assert metric.equivalent is not None
+    swapped = attrs.evolve(metric, quantity=metric.equivalent, equivalent=metric.quantity)  # type: ignore[misc]
+    assert Fraction(1_500, 224) == si.implied_rate(swapped) == si.implied_rate(metric)
+
+
+def test_implied_rate_refuses_what_is_no_metric() -> None:
+    """implied_rate("rd-spending-2019") names the type it got."""
+    with pytest.raises(TypeError, match=r"^expected a Metric, got str$"):
+        si.implied_rate("rd-spending-2019")  # type: ignore[arg-type]
+
+
 def test_quantity_bounds_are_the_implied_interval() -> None:
     """Every stated quantity's bounds hold its value unless the hedge excludes it."""
     for metric in si.load().metrics:
@@ -492,9 +546,7 @@ def test_quantity_bounds_are_the_implied_interval() -> None:
 
 def test_match_is_a_frozen_record() -> None:
     """Match is an immutable attrs record with score, record, field and text."""
-    assert ("score", "record", "field", "text") == tuple(
-        f.name for f in attrs.fields(si.Match)
-    )
+    assert ("score", "record", "field", "text") == tuple(f.name for f in attrs.fields(si.Match))
     record = si.load().entities[0]
     match = si.Match(4, record, "name", record.name)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -623,7 +675,79 @@ def test_range_bounds_refuse_times_and_booleans() -> None:
     assert "start must be a date without a time, got 2020-06-30T00:00:00" == str(info.value)
     with pytest.raises(TypeError) as info:
         ds.between(True, None)
-    assert (
-        "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool"
-        == str(info.value)
+    assert "start must be a date, a PartialDate, text YYYY[-MM[-DD]] or a year, got bool" == str(
+        info.value
     )
+
+
+# names, ids and suggestions (issue 15, round two)
+
+
+def test_where_by_an_entity_id_follows_it_even_when_no_name_reads_like_it() -> None:
+    """where(entity="stcsm"): an entity's id finds what mentions it, though its names differ."""
+    ds = si.load()
+    for entity in ds.entities:
+        assert tuple(naive_mentions(ds, {entity.id})) == ds.where(entity=entity.id), entity.id
+
+
+def test_an_unknown_entity_is_suggested_entities_only() -> None:
+    """where(entity="rd-spending-2018") suggests no metric id, however close."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.where(entity="rd-spending-2018")
+    assert ("no entity with id or name 'rd-spending-2018'", ()) == (
+        str(info.value),
+        info.value.suggestions,
+    )
+
+
+def test_a_near_miss_suggests_the_three_closest() -> None:
+    """lookup("rd-spending-201"): five ids are close; the three closest are suggested, in order."""
+    with pytest.raises(si.RecordNotFoundError) as info:
+        si.lookup("rd-spending-201")
+    expected = ("rd-spending-2019", "erratum-rd-spending-2019", "rd-spending-growth-2015-2019")
+    assert expected == info.value.suggestions
+
+
+def test_a_class_that_is_no_record_type_is_no_table() -> None:
+    """ds[int] and where(int) are TypeErrors naming the type, not a missing table."""
+    ds = si.load()
+    message = r"^table must be a table name or a record class, got type$"
+    with pytest.raises(TypeError, match=message):
+        ds[int]  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=message):
+        ds.where(int)  # type: ignore[arg-type]
+
+
+def test_related_passes_over_a_link_to_a_record_the_dataset_lacks() -> None:
+    """An event naming an entity the (hand-built) dataset lacks lists only what exists."""
+    city = si.Entity(id="city", name="City", kind=si.EntityKind.PLACE, locator=LOC)
+    ds = dataset(event("opening", "2020", entities=("city", "nowhere")), entities=(city,))
+    assert ("city",) == tuple(r.id for r in ds.related("opening"))
+
+
+def test_related_of_a_shared_name_never_lists_the_records_so_named() -> None:
+    """Two entities named Twin, one part of the other: related("twin") lists neither."""
+    first = si.Entity(id="twin-1", name="Twin", kind=si.EntityKind.PLACE, locator=LOC)
+    second = si.Entity(
+        id="twin-2", name="Twin", kind=si.EntityKind.PLACE, locator=LOC, part_of="twin-1"
+    )
+    opening = event("opening", "2020", entities=("twin-2",))
+    ds = dataset(opening, entities=(first, second))
+    assert ("opening",) == tuple(r.id for r in ds.related("twin", topics=False))
+
+
+def test_errata_for_a_reference_an_erratum_cites_are_none() -> None:
+    """An erratum citing ref-districts is on another record: errata_for("ref-districts") is ()."""
+    ds = si.load()
+    cites = [e.id for e in ds.errata if "ref-districts" in e.references]
+    assert ["erratum-service-window-districts"] == cites
+    assert () == ds.errata_for("ref-districts")
+    assert ("erratum-service-window-districts",) == tuple(
+        e.id for e in ds.errata_for("service-window-districts")
+    )
+
+
+def test_where_checks_its_mode_without_dates() -> None:
+    """where(mode="bogus") is refused though no date range is given."""
+    with pytest.raises(ValueError, match=r"^mode must be 'within' or 'overlaps', got 'bogus'$"):
+        si.where(si.Metric, mode="bogus")  # type: ignore[arg-type]

@@ -331,3 +331,64 @@ def test_verify_rebuilds_files_it_does_not_know_by_name(
     hostile(release, {"extra.txt": b"something else\n"})
     with pytest.raises(si.IntegrityError, match=r"extra\.txt: present but not a resource"):
         verify(release)
+
+
+# --- the verify report as printed ---------------------------------------------------------
+
+
+def _report(*not_compared: tuple[str, str], files: int = 5) -> VerifyReport:
+    return VerifyReport(
+        source="rel",
+        name="test",
+        version="1.0.0",
+        schema_version="1.1.0",
+        files=files,
+        tables=13,
+        records=9,
+        fingerprint="sha256:abc",
+        formats=("parquet", "csv", "json"),
+        not_compared=not_compared,
+    )
+
+
+DECODED = (
+    "Dataset test 1.0.0, export schema 1.1.0; 5 files match SHA256SUMS and datapackage.json; "
+    "9 records in 13 tables decode identically from Parquet, CSV, JSON; content fingerprint "
+    "sha256:abc recomputed and matching."
+)
+
+
+def test_an_intact_report_says_so_in_one_paragraph() -> None:
+    """Intact: what was decoded, then that every file is byte for byte the library's."""
+    expected = (
+        f"rel: intact. {DECODED} Every file is byte for byte what this library writes "
+        "for these records."
+    )
+    assert (True, expected) == (_report().complete, str(_report()))
+
+
+def test_a_report_groups_the_files_not_compared_by_reason() -> None:
+    """Files left out are listed by reason, in order, each reason once."""
+    report = _report(("a.parquet", "writer x"), ("c.csv", "other"), ("b.parquet", "writer x"))
+    expected = (
+        "rel: NOT fully verified: 3 of 5 files could not be compared byte for byte: "
+        f"a.parquet, b.parquet (writer x); c.csv (other). {DECODED}"
+    )
+    assert (False, expected) == (report.complete, str(report))
+
+
+def test_a_report_shortens_a_file_name_over_80_characters() -> None:
+    """A name of 80 characters is shown whole; one of 81 keeps its ends and says its length."""
+    whole, long = "n" * 76 + ".csv", "n" * 77 + ".csv"
+    assert f": {whole} (why). " in str(_report((whole, "why")))
+    shortened = "nnnnnnnnnn [... 81 characters in all ...] nnnnnn.csv"
+    assert f": {shortened} (why). " in str(_report((long, "why")))
+
+
+def test_a_report_of_many_files_stays_under_four_thousand_characters() -> None:
+    """Hundreds of files not compared: the report keeps its two ends, 4,000 characters at most."""
+    names = tuple((f"file-{i:04}.parquet", "writer x") for i in range(400))
+    text = str(_report(*names, files=400))
+    assert text.startswith("rel: NOT fully verified: 400 of 400 files")
+    assert text.endswith("recomputed and matching.")
+    assert 3_900 <= len(text) <= 4_000

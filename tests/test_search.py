@@ -9,16 +9,20 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import shanghai_innovation as si
+from shanghai_innovation._records import RECORD_TYPES
 from shanghai_innovation._search import (
     ABBREVIATIONS,
     MIN_SCORE,
     SPELLINGS,
     STOP_WORDS,
     fold,
+    name_fields,
     name_key,
     searched_fields,
 )
 from shanghai_innovation.testing import datasets
+
+from ._oracles import NAMES, SEARCHED, plain_words, records_holding, texts
 
 SOURCE = si.Source(
     id="src",
@@ -49,9 +53,7 @@ def entity(id: str, name: str, *aliases: str, description: str | None = None) ->
 
 def event(id: str, title: str, summary: str = "Something happened.") -> si.Event:
     """An event whose title and summary are prose."""
-    return si.Event(
-        id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC
-    )
+    return si.Event(id=id, date=si.PartialDate(2020), title=title, summary=summary, locator=LOC)
 
 
 def dataset(*records: si.Record) -> si.Dataset:
@@ -189,6 +191,32 @@ def test_fold_drops_accents_and_case_and_unifies_apostrophes() -> None:
     )
 
 
+@pytest.mark.parametrize("apostrophe", ["\u2018", "\u2019", "\u02bc", "\u2032", "`", "\u00b4"])
+def test_every_apostrophe_folds_to_one_in_plain_text_too(apostrophe: str) -> None:
+    """Each apostrophe folds to one: the backtick (ASCII) and the acute (NFKD splits it) too."""
+    assert ("fosun's centre", "fosun centre") == (
+        fold(f"Fosun{apostrophe}s  CENTRE"),
+        name_key(f"Fosun{apostrophe}s centre"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("flies", "fly"),  # five letters ending -ies: the y comes back
+        ("ties", "tie"),  # four: only the s goes
+        ("tops", "top"),  # four letters ending -s: the s goes
+        ("gas", "gas"),  # three: kept
+        ("class", "class"),  # -ss, -us, -is: kept
+        ("campus", "campus"),
+        ("analysis", "analysis"),
+    ],
+)
+def test_plurals_are_read_singular_from_four_letters_on(word: str, stem: str) -> None:
+    """A plural -s goes from four letters on, -ies becomes -y from five; -ss, -us, -is stay."""
+    assert stem == name_key(word)
+
+
 @given(st.text(max_size=30))
 @example("Fosun\u2019s")
 @example("ǅ")
@@ -284,6 +312,13 @@ def test_score_averages_over_the_query_words() -> None:
     assert [] == scores(ds, "ing")  # three letters: the start of a word at most
 
 
+def test_three_letters_match_the_start_of_a_word_and_four_the_inside() -> None:
+    """'lin' starts Lingang (0.5), 'li' does not; 'gang' is inside it (0.25), 'ang' is not."""
+    ds = dataset(entity("lingang", "Lingang hub"))
+    assert ([(0.5, "lingang", "name")], []) == (scores(ds, "lin"), scores(ds, "li"))
+    assert ([(0.25, "lingang", "name")], []) == (scores(ds, "gang"), scores(ds, "ang"))
+
+
 def test_the_id_is_a_name_shown_after_the_record_s_own_names() -> None:
     """An id matches as a name; on a tie the name field is reported."""
     ds = dataset(entity("lingang", "Lingang"), event("lingang-plan", "A title"))
@@ -296,30 +331,28 @@ def test_ties_go_by_table_order_then_id() -> None:
     assert ["z", "a", "b"] == [m.record.id for m in ds.search("lingang")]
 
 
+def test_search_reads_the_text_fields_and_not_ids_urls_or_codes() -> None:
+    """searched_fields and name_fields of each table are the ones written out in _oracles."""
+    assert SEARCHED == {cls.table: searched_fields(cls) for cls in RECORD_TYPES}
+    expected_names = {cls.table: NAMES.get(cls.table, ()) for cls in RECORD_TYPES}
+    assert expected_names == {cls.table: name_fields(cls) for cls in RECORD_TYPES}
+
+
 @given(datasets(), st.data())
 def test_every_hit_holds_a_query_word(ds: si.Dataset, data: st.DataObject) -> None:
-    """For generated data and a word drawn from it, every hit's text holds it; none is missed."""
+    """For generated data and a plain word drawn from it, no record holding it is missed."""
     words = [
         w
         for r in ds.records()
-        for n in searched_fields(type(r))
-        for text in (getattr(r, n) if isinstance(getattr(r, n), tuple) else (getattr(r, n),))
-        if text
-        for w in name_key(text).split()
-        if len(w) >= 4 and w.isalpha() and w.isascii()
+        for n in SEARCHED[r.table]
+        for text in texts(r, n)
+        for w in plain_words(text)
     ]
     if not words:
         return
     word = data.draw(st.sampled_from(words))
     hits = {m.record.id for m in ds.search(word)}
-    holding = {
-        r.id
-        for r in ds.records()
-        for n in searched_fields(type(r))
-        for text in (getattr(r, n) if isinstance(getattr(r, n), tuple) else (getattr(r, n),))
-        if text and word in name_key(text).split()
-    }
-    assert holding <= hits
+    assert records_holding(ds, word) <= hits
 
 
 # --------------------------------------------------------------------------- arguments
@@ -356,3 +389,94 @@ def test_a_match_prints_as_its_score_and_the_record_line() -> None:
     assert "1.00 Reference ref-c919: COMAC's C919 narrow-body airliner" in str(match)
     assert 1 == len(str(match).splitlines())
     assert repr(match).startswith("Match(score=1.0, record=Reference(id='ref-c919'")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("16,000 firms", "16000 firm"),  # thousands separators dropped
+        ("1,234.5 yuan", "1,234.5 yuan"),  # with a decimal point: kept as written
+        ("1.5 trillion", "1.5 trillion"),
+    ],
+)
+def test_a_number_reads_without_its_thousands_separators(text: str, key: str) -> None:
+    """16,000 reads as 16000; a number with a decimal point keeps its commas."""
+    assert key == name_key(text)
+
+
+def test_an_abbreviation_inside_a_compound_stands_for_its_words() -> None:
+    """'AI-driven' finds 'artificial intelligence driven' as whole words, like the text itself."""
+    ds = dataset(event("e", "Artificial intelligence driven growth"))
+    assert scores(ds, "artificial intelligence driven") == scores(ds, "AI-driven")
+
+
+def test_an_abbreviation_finds_its_words_side_by_side_only() -> None:
+    """'CAS' finds 'Chinese Academy of Sciences', not the same words in another order."""
+    ds = dataset(
+        event("words", "Chinese Academy of Sciences report"),
+        event("scattered", "Chinese science academy report"),
+    )
+    assert ["words"] == [m.record.id for m in ds.search("CAS")]
+    two = dataset(
+        event("words", "Artificial intelligence lab"),
+        event("scattered", "Intelligence of artificial reefs"),
+    )
+    assert ["words"] == [m.record.id for m in two.search("AI")]  # two words, side by side too
+
+
+def test_an_abbreviation_in_a_compound_skips_its_stop_words() -> None:
+    """'CAS-led' reads 'Chinese Academy of Sciences led', the 'of' ignored as in the text."""
+    ds = dataset(event("e", "Chinese Academy of Sciences led study"))
+    assert scores(ds, "Chinese Academy of Sciences led") == scores(ds, "CAS-led")
+
+
+def test_every_value_of_a_prose_field_is_searched() -> None:
+    """A word only in a quote's second passage finds the quote, naming that passage's field."""
+    found = {(m.record.id, m.field) for m in si.search("synchrotron radiation")}
+    assert ("zhang-quan-institutions-facilities-scientists", "passages") in found
+
+
+def test_a_record_going_by_one_name_twice_is_one_holder_of_it() -> None:
+    """An alias reading as the name itself: lookup("lingang") is that one record."""
+    place = entity("lingang-area", "Lingang", "LINGANG", "Lin-gang")
+    ds = dataset(place, entity("pudong", "Pudong"))
+    assert (place, place) == (ds.lookup("Lingang"), ds.lookup("lin gang"))
+
+
+def test_suggestions_come_from_names_and_ids_not_prose() -> None:
+    """A near miss of a title suggests nothing; a near miss of a name suggests the name."""
+    ds = dataset(entity("lingang-area", "Lingang"), event("e", "Pudong growth"))
+    assert ((), ("Lingang", "lingang-area")) == (
+        _suggested(ds, "Pudong growt"),
+        _suggested(ds, "Lingan"),
+    )
+
+
+def _suggested(ds: si.Dataset, text: str) -> tuple[str, ...]:
+    with pytest.raises(si.RecordNotFoundError) as info:
+        ds.lookup(text)
+    return info.value.suggestions
+
+
+def test_the_field_reported_is_the_one_matching_most_then_with_the_bonus() -> None:
+    """The field shown holds more query words, or the same with the words in order."""
+    more = dataset(entity("lingang-area", "Hub of Lingang", "Lingang"))
+    assert [(1.0, "lingang-area", "name")] == scores(more, "lingang hub")
+    assert "Hub of Lingang" == more.search("lingang hub")[0].text
+    ordered = dataset(entity("area", "Pudong and Lingang area", "Lingang, Pudong"))
+    assert ("name", "Pudong and Lingang area") == (
+        ordered.search("pudong lingang")[0].field,
+        ordered.search("pudong lingang")[0].text,
+    )
+    # Prose saying the query exactly (0.5 + 0.5) beats a name with one word only begun (0.75).
+    exact = dataset(entity("area", "Lingang Hubei", description="Lingang hub"))
+    assert ("description", "Lingang hub") == (
+        exact.search("lingang hub")[0].field,
+        exact.search("lingang hub")[0].text,
+    )
+
+
+def test_a_word_inside_every_word_of_a_record_still_finds_it() -> None:
+    """'gang' inside Xingang, the record's only word (name and id alike), finds it."""
+    ds = dataset(entity("xingang", "Xingang"))
+    assert [(0.25, "xingang", "name")] == scores(ds, "gang")

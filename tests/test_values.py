@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -19,7 +20,7 @@ from shanghai_innovation import (
     Section,
     Unit,
 )
-from shanghai_innovation._values import format_fraction, parse_fraction
+from shanghai_innovation._values import _decimal, format_fraction, parse_fraction
 
 F = Fraction
 
@@ -490,3 +491,17 @@ def test_a_period_is_stated_unless_marked_derived() -> None:
     """By default a period is the article's own dates: not derived, with no derivation."""
     period = Period(PartialDate(2016), PartialDate(2020))
     assert (False, None) == (period.derived, period.derivation)
+
+
+def test_an_integer_code_with_a_separator_formats_the_whole_number() -> None:
+    """format(16000 firms, ",d") groups the thousands; "d" alone does not."""
+    quantity = Quantity(Fraction(16000), Unit.COUNT, Qualifier.EXACT)
+    assert ("16,000", "16000") == (format(quantity, ",d"), format(quantity, "d"))
+
+
+def test_a_fraction_as_a_decimal_is_exact_when_it_can_be_and_forty_digits_else() -> None:
+    """10**41 + 1 keeps all 42 digits; 1/3 is cut at 40 significant digits."""
+    assert (Decimal(10**41 + 1), Decimal("0." + "3" * 40)) == (
+        _decimal(Fraction(10**41 + 1)),
+        _decimal(Fraction(1, 3)),
+    )

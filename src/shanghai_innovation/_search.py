@@ -150,12 +150,15 @@ def fold(text: str) -> str:
 
     >>> fold("  Zhāngjiāng   HI-TECH Fosun\u2019s ")
     "zhangjiang hi-tech fosun's"
+    >>> fold(" Hi-Tech   PARK  ")
+    'hi-tech park'
     """
-    if text.isascii():  # nothing to decompose, no curly apostrophe
+    if text.isascii() and "`" not in text:  # nothing to decompose, no other apostrophe
         return " ".join(text.casefold().split())
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Apostrophes first: NFKD would split the acute accent (U+00B4) into a space and a mark.
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().translate(_APOSTROPHES).split())
+    return " ".join(bare.casefold().split())
 
 
 @functools.lru_cache(maxsize=1 << 16)
