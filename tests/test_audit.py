@@ -1605,3 +1605,22 @@ def test_part_within_whole_counts_entities_only_against_a_count(real: Dataset) -
     assert [("covid-vaccines-in-development",)] == [
         f.records[:1] for f in found(none, "part-within-whole")
     ]
+
+
+def test_each_explaining_erratum_is_told_once_and_only_under_its_findings(real: Dataset) -> None:
+    """A known finding lists the errata naming it: the first time in full, then '(see above)'."""
+    first, second, unrelated = real.errata[0], real.errata[1], real.errata[2]
+    findings = [
+        Finding("r", Severity.ERROR, ["a"], "m", [], True, [first.id]),
+        Finding("s", Severity.WARNING, ["b"], "n", [], True, [first.id, second.id]),
+    ]
+    explained = [
+        line.strip()
+        for line in findings_to_text(findings, (first, second, unrelated)).splitlines()
+        if "explained by" in line
+    ]
+    assert [
+        f"explained by {first.id}: {first.explanation}",
+        f"explained by {first.id} (see above)",
+        f"explained by {second.id}: {second.explanation}",
+    ] == explained
