@@ -14,6 +14,8 @@ import shanghai_innovation as si
 from shanghai_innovation._dataset import TABLES
 from shanghai_innovation._records import RECORD_TYPES
 
+from ._tiny import INFO, LOC, SOURCE
+
 # --------------------------------------------------------------------------- the collection
 
 
@@ -275,21 +277,6 @@ def test_findings_and_errata_for_a_record() -> None:
         [e.id for e in ds.errata_for("shanghai")],
         [f.rule for f in ds.findings_for("ref-gii-2020")],  # relied on as a reference
     )
-
-
-SOURCE = si.Source(
-    id="src",
-    title="A title",
-    author="An author",
-    outlet="An outlet",
-    url="https://example.org/a",
-    published=dt.date(1999, 1, 1),
-    language="en",
-    published_inferred=False,
-    note="A note.",
-)
-INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
-LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
 
 
 @pytest.mark.parametrize(

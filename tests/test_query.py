@@ -18,20 +18,8 @@ from shanghai_innovation._records import reference_fields
 from shanghai_innovation.testing import datasets, partial_dates
 
 from ._oracles import expected_span, timeline_point
+from ._tiny import INFO, LOC, SOURCE
 
-SOURCE = si.Source(
-    id="src",
-    title="A title",
-    author="An author",
-    outlet="An outlet",
-    url="https://example.org/a",
-    published=dt.date(1999, 1, 1),  # out of the way of the ranges tested
-    language="en",
-    published_inferred=False,
-    note="A note.",
-)
-INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
-LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
 D = si.PartialDate
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -23,20 +21,7 @@ from shanghai_innovation._search import (
 from shanghai_innovation.testing import datasets
 
 from ._oracles import NAMES, SEARCHED, plain_words, records_holding, texts
-
-SOURCE = si.Source(
-    id="src",
-    title="A title",
-    author="An author",
-    outlet="An outlet",
-    url="https://example.org/a",
-    published=dt.date(1999, 1, 1),
-    language="en",
-    published_inferred=False,
-    note="A note.",
-)
-INFO = si.DatasetInfo("test", "Test", "1.0.0", "Test data.", "CC-BY-4.0", "https://x", "Us")
-LOC = si.Locator("src", si.Section.HIGHLIGHTS, 1)
+from ._tiny import INFO, LOC, SOURCE
 
 
 def entity(id: str, name: str, *aliases: str, description: str | None = None) -> si.Entity:
