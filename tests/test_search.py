@@ -465,3 +465,16 @@ def test_a_word_inside_every_word_of_a_record_still_finds_it() -> None:
     """'gang' inside Xingang, the record's only word (name and id alike), finds it."""
     ds = dataset(entity("xingang", "Xingang"))
     assert [(0.25, "xingang", "name")] == scores(ds, "gang")
+
+
+def test_a_near_miss_suggests_the_likest_word_first_and_a_name_written_apart() -> None:
+    """'Pudongxy' is likest 'Pudongxyz' (0.94), then 'Pudong' (0.86); 'lin gang' finds Lingang."""
+    ds = dataset(entity("pudong", "Pudong"), entity("pudongxyz", "Pudongxyz"))
+    with pytest.raises(si.RecordNotFoundError) as info:
+        ds.lookup("Pudongxy")
+    assert ("Pudongxyz", "Pudong") == info.value.suggestions[:2]
+    name = "Lingang Special Area of the Free Trade Zone"
+    far = dataset(entity("lingang-special-area-ftz", name), entity("pudong", "Pudong"))
+    with pytest.raises(si.RecordNotFoundError) as info:
+        far.lookup("lin gang")
+    assert ("lingang-special-area-ftz", name) == info.value.suggestions[:2]

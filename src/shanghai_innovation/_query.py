@@ -169,9 +169,11 @@ def suggestions(index: Index, text: str, *, entities_only: bool = False) -> tupl
 
 
 def _near_word(folded: str, candidates: Iterable[str]) -> list[str]:
-    """Candidates with a word like ``folded`` (a one-word query): likest, then shortest first."""
-    if not folded.isalnum():
-        return []
+    """Candidates with a word like ``folded``: likest, then shortest first.
+
+    A query of several words is compared whole with each word, so a name
+    written apart (``lin gang``) still finds the word (``Lingang``).
+    """
     matcher = difflib.SequenceMatcher(b=folded)
     scored = []
     for candidate in candidates:
