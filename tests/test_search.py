@@ -478,3 +478,14 @@ def test_a_near_miss_suggests_the_likest_word_first_and_a_name_written_apart() -
     with pytest.raises(si.RecordNotFoundError) as info:
         far.lookup("lin gang")
     assert ("lingang-special-area-ftz", name) == info.value.suggestions[:2]
+
+
+def test_a_three_letter_typo_is_a_word_to_compare_and_two_letters_are_not() -> None:
+    """'gig' (3 letters) suggests 'Tesla Giga' through its word 'giga'; 'gi' suggests nothing."""
+    ds = dataset(entity("tesla-giga", "Tesla Giga"), entity("pudong", "Pudong"))
+    with pytest.raises(si.RecordNotFoundError) as info:
+        ds.lookup("gig")
+    assert ("Tesla Giga", "tesla-giga") == info.value.suggestions
+    with pytest.raises(si.RecordNotFoundError) as info:
+        ds.lookup("gi")
+    assert () == info.value.suggestions
