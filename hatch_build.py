@@ -37,7 +37,10 @@ class CompiledDataHook(BuildHookInterface):  # type: ignore[type-arg] # hatchlin
         root = Path(self.root)
         self._scratch = tempfile.TemporaryDirectory()
         compiled = Path(self._scratch.name) / "_compiled.json"
-        env = {**os.environ, "PYTHONPATH": str(root / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+        # Keep the build environment's own path (pip's isolation puts the build
+        # requirements, attrs and cattrs, on PYTHONPATH): src goes in front of it.
+        path = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
         command = [sys.executable, "-m", "shanghai_innovation._compiled", str(compiled)]
         subprocess.run(  # noqa: S603 - our own module, run by this interpreter on our data
             [*command, str(root / "data")],

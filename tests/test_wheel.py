@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path
@@ -23,12 +22,23 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from the working tree."""
+    """A wheel built from the working tree by pip in a bare environment, as ``pip install .`` does.
+
+    pip's build isolation runs the build hook with that environment's Python
+    and the build requirements on PYTHONPATH (``python -m build`` makes a
+    whole environment instead), so this is the way that needs the hook to
+    keep the path: the main job, ``bash .ci/release``, installs this way.
+    """
     out = tmp_path_factory.mktemp("dist")
+    bare = tmp_path_factory.mktemp("bare")
+    venv.create(bare, with_pip=True)
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    pip = [str(bare / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        [*pip, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
         check=True,
         capture_output=True,
+        env=env,
     )
     (built,) = out.glob("*.whl")
     return built
