@@ -85,3 +85,16 @@ def test_the_command_line_parser_imports_no_writer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "[]\n" == done.stdout
+
+
+def test_loading_a_data_folder_imports_no_writer() -> None:
+    """Reading TOML (which tells a release folder from a data folder) imports no export code."""
+    code = (
+        "import sys\n"
+        "import shanghai_innovation as si\n"
+        "si.load()\n"
+        "print(sorted(m for m in ('shanghai_innovation._release.export', 'pyarrow')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "[]\n" == done.stdout

@@ -185,7 +185,7 @@ def _check_is_data_folder(folder: Traversable, label: str) -> None:
     """One problem, not one per data file, for no folder at all or a release folder."""
     if not folder.is_dir():
         raise DataError(f"{label}: no such folder")
-    from ._release.export import DATAPACKAGE_FILE  # noqa: PLC0415 - only for this message
+    from ._release import DATAPACKAGE_FILE  # noqa: PLC0415 - only for this message
 
     if not folder.joinpath(INFO_FILE).is_file() and folder.joinpath(DATAPACKAGE_FILE).is_file():
         msg = f"{label}: a release, not a data folder; read it with load_release() "

@@ -82,7 +82,7 @@ from shanghai_innovation._errors import (
     check_argument,
     one_line,
 )
-from shanghai_innovation._release import ALL_FORMATS
+from shanghai_innovation._release import ALL_FORMATS, DATAPACKAGE_FILE
 from shanghai_innovation._schema import SCHEMA_VERSION, table_specs
 
 __all__ = [
@@ -95,8 +95,6 @@ __all__ = [
     "release_files",
 ]
 
-#: The manifest file of a release.
-DATAPACKAGE_FILE: Final = "datapackage.json"
 #: The checksum file of a release (``sha256sum`` format).
 CHECKSUMS_FILE: Final = "SHA256SUMS"
 #: Seconds a hidden staging folder must have been left alone before a later
