@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import pytest
@@ -196,3 +197,106 @@ def test_periods_of_every_length_near_a_power_of_two_are_found() -> None:
         last = dt.date(2020, 1, 1) + dt.timedelta(days=n - 1)
         within = [r.id for r in small.between(dt.date(2020, 1, 1), last)]
         assert [f"days-{k}" for k in range(1, n + 1)] == within, n
+
+
+#: Span lengths at both ends of each class (a class c holds 2**(c-1) to 2**c - 1 days).
+EDGE_LENGTHS = (1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127)
+CENTRE = dt.date(2020, 6, 15)
+
+
+class _Recording(list[Any]):
+    """A class's entries that note the length of every slice taken (what spans() scans)."""
+
+    def __init__(self, entries: list[Any], log: list[int]) -> None:
+        super().__init__(entries)
+        self.log = log
+
+    def __getitem__(self, key: Any) -> Any:
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            self.log.append(len(part))
+        return part
+
+
+def _span_id(length: int, offset: int) -> str:
+    return f"s-{length}-{'b' if offset < 0 else 'a'}{abs(offset)}"
+
+
+@pytest.fixture(scope="module")
+def edge_index() -> Index:
+    """Day spans of every edge length, starting on each day from 260 before CENTRE to 40 after."""
+    base = si.load().lookup("rd-spending-share-of-gdp")
+    metrics = []
+    for length in EDGE_LENGTHS:
+        for offset in range(-260, 41):
+            first = CENTRE + dt.timedelta(days=offset)
+            last = first + dt.timedelta(days=length - 1)
+            period = si.Period(
+                si.PartialDate(first.year, first.month, first.day),
+                si.PartialDate(last.year, last.month, last.day),
+            )
+            metrics.append(attrs.evolve(base, id=_span_id(length, offset), period=period))  # type: ignore[misc]
+    return Index(metrics)
+
+
+def scans(index: Index, first: dt.date, last: dt.date, *, overlaps: bool) -> dict[int, list[int]]:
+    """Run spans() and return, per span class, the lengths of the slices it scanned."""
+    saved = dict(index.classes)
+    logs: dict[int, list[int]] = {c: [] for c in saved}
+    for c, (starts, entries) in saved.items():
+        index.classes[c] = (starts, _Recording(entries, logs[c]))
+    try:
+        index.spans(first, last, overlaps=overlaps)
+    finally:
+        index.classes.update(saved)
+    return {c: log for c, log in logs.items() if log}
+
+
+def least_scans(
+    index: Index, first: dt.date, last: dt.date, *, overlaps: bool
+) -> dict[int, list[int]]:
+    """What must be scanned, written from the class bounds alone.
+
+    Within a range of D days, no span of a class whose shortest span is longer
+    than D can lie, so such a class is not looked at. Otherwise a span can
+    answer only if it starts by ``last``, and (within) on or after ``first``, or
+    (overlaps) late enough for the longest span of its class, 2**c - 1 days, to
+    reach ``first``: at most 2**c - 2 days before it.
+    """
+    days = (last - first).days + 1
+    expected: dict[int, list[int]] = {}
+    for c, (starts, _) in index.classes.items():
+        shortest, longest = 2 ** (c - 1), 2**c - 1
+        if not overlaps and shortest > days:
+            continue
+        earliest = first - dt.timedelta(days=longest - 1) if overlaps else first
+        expected[c] = [sum(earliest <= start <= last for start in starts)]
+    return expected
+
+
+@pytest.mark.parametrize("overlaps", [False, True], ids=["within", "overlaps"])
+@pytest.mark.parametrize("days", [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 128])
+def test_a_range_query_scans_only_what_can_answer(
+    edge_index: Index, days: int, overlaps: bool
+) -> None:
+    """spans() reads one slice per class it must, no wider than the class's reach: log n + answer.
+
+    Spans of each class's shortest and longest length start on every day around
+    the range, so a look-back one day too long or too short, or a class scanned
+    whose spans are all longer than the range, changes a count.
+    """
+    last = CENTRE + dt.timedelta(days=days - 1)
+    assert least_scans(edge_index, CENTRE, last, overlaps=overlaps) == scans(
+        edge_index, CENTRE, last, overlaps=overlaps
+    )
+    found = {r.id for _, r in edge_index.spans(CENTRE, last, overlaps=overlaps)}
+    expected = set()
+    for length in EDGE_LENGTHS:
+        for offset in range(-260, 41):
+            start = CENTRE + dt.timedelta(days=offset)
+            end = start + dt.timedelta(days=length - 1)
+            inside = CENTRE <= start and end <= last
+            touching = start <= last and end >= CENTRE
+            if touching if overlaps else inside:
+                expected.add(_span_id(length, offset))
+    assert expected == found

@@ -248,8 +248,10 @@ class Index:
                 break  # every span of this class (and longer ones) is too long
             lo = first
             if overlaps:
-                longest = dt.timedelta(days=(1 << c) - 1)
-                lo = first - min(longest, first - dt.date.min)
+                # A span of this class lasts at most 2**c - 1 days, so one that
+                # reaches ``first`` starts at most 2**c - 2 days before it.
+                reach = dt.timedelta(days=(1 << c) - 2)
+                lo = first - min(reach, first - dt.date.min)
             start = bisect.bisect_left(starts, lo)
             stop = bisect.bisect_right(starts, last)
             if overlaps:
