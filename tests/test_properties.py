@@ -27,6 +27,7 @@ from shanghai_innovation._search import MIN_SCORE
 from shanghai_innovation.testing import datasets, partial_dates, periods, quantities
 
 from ._oracles import SEARCHED, expected_span, plain_words, records_holding, texts, timeline_point
+from ._tiny import INFO, LOC
 
 #: Whole generated datasets cost tens of milliseconds each (the Parquet round
 #: trip more), so their laws run a third of the profile's examples, at least 25,
@@ -86,6 +87,8 @@ def test_hedges_that_mean_close_record_the_value(q: si.Quantity) -> None:
 
 
 @given(quantities(units=[si.Unit.PERCENT]))
+@example(si.Quantity(Fraction(100), si.Unit.PERCENT, Q.NEARLY))  # the top of the scale
+@example(si.Quantity(Fraction(0), si.Unit.PERCENT, Q.OVER))  # the bottom, open
 def test_percentages_and_their_finite_bounds_lie_within_0_to_100(q: si.Quantity) -> None:
     """A percentage is within 0-100, and so is each bound its qualifier sets."""
     assert 0 <= q.value <= 100
@@ -94,6 +97,8 @@ def test_percentages_and_their_finite_bounds_lie_within_0_to_100(q: si.Quantity)
 
 
 @given(st.fractions().filter(lambda v: not 0 <= v <= 100), st.sampled_from(list(Q)))
+@example(Fraction(-1, 10**12), Q.EXACT)  # just under 0
+@example(100 + Fraction(1, 10**12), Q.UP_TO)  # just over 100
 def test_a_percentage_outside_0_to_100_is_refused(value: Fraction, qualifier: si.Qualifier) -> None:
     """The validator refuses any percentage below 0 or above 100."""
     with pytest.raises(ValueError, match="0-100"):
@@ -111,6 +116,9 @@ def test_counts_are_non_negative_whole_numbers(q: si.Quantity) -> None:
     st.fractions().filter(lambda v: v < 0 or v.denominator != 1),
     st.sampled_from([si.Unit.COUNT, si.Unit.YEARS]),
 )
+@example(Fraction(-1), si.Unit.COUNT)  # the first whole number below 0
+@example(Fraction(1, 2), si.Unit.YEARS)
+@example(Fraction(10**9 + 1, 10**9), si.Unit.COUNT)  # just over a whole number
 def test_negative_or_fractional_counts_are_refused(value: Fraction, unit: si.Unit) -> None:
     """The validator refuses a count below 0 or with a fractional part."""
     with pytest.raises(ValueError, match="non-negative whole number"):
@@ -165,6 +173,10 @@ def test_partial_date_order_agrees_with_containment(
 
 
 @given(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
+@example(dt.date.min)
+@example(dt.date.max)
+@example(dt.date(2020, 2, 29))  # a leap day: the last of its month
+@example(dt.date(2020, 12, 31))  # the last day of a year
 def test_a_day_lies_within_its_month_and_its_year(day: dt.date) -> None:
     """The day is contained in its month and year, which sort just before it."""
     d = si.PartialDate.from_date(day)
@@ -187,6 +199,8 @@ def test_periods_start_no_later_than_they_end(p: si.Period) -> None:
 
 
 @given(partial_dates(), partial_dates())
+@example(si.PartialDate(2020, 11), si.PartialDate(2020, 11, 1))  # a month before its first day
+@example(si.PartialDate(2020), si.PartialDate(2020, 12, 31))  # a year before its last day
 def test_a_reversed_period_is_refused(a: si.PartialDate, b: si.PartialDate) -> None:
     """A period whose end sorts before its start cannot be built."""
     assume(a != b)
@@ -270,21 +284,59 @@ def test_queries_equal_a_naive_scan(dataset: si.Dataset, data: st.DataObject) ->
         if getattr(r, "locator", None) is not None and r.locator.section is section  # type: ignore[attr-defined]
     )
     assert located == dataset.where(section=section)
-    a = data.draw(partial_dates(1990, 2030), label="a")
-    b = data.draw(partial_dates(1990, 2030), label="b")
+
+
+def _dated(*dates: si.PartialDate) -> si.Dataset:
+    """A dataset of one event on each date, for the fixed edges of date ranges."""
+    events = tuple(
+        si.Event(id=f"e-{n}", date=d, title="A title", summary="Something.", locator=LOC)
+        for n, d in enumerate(dates)
+    )
+    return si.Dataset(INFO, events=events)
+
+
+D = si.PartialDate
+#: A day, its month and year, the year's last day, and the first day there is.
+EDGES = _dated(D(2020, 7, 1), D(2020, 7), D(2020), D(2020, 12, 31), D(1, 1, 1), D(1))
+
+
+@DATASET_SETTINGS
+@given(datasets(), partial_dates(1990, 2030), partial_dates(1990, 2030))
+@example(EDGES, D(2020, 7, 1), D(2020, 7, 1))  # one day: a range of a single day
+@example(EDGES, D(2020, 7), D(2020, 7))  # a month holds its days, lies in its year
+@example(EDGES, D(2020, 12, 31), D(2021))  # a year's last day, at the range's first
+@example(EDGES, D(2020, 1, 1), D(2020, 6, 30))  # ends the day before July
+@example(EDGES, D(1, 1, 1), D(1, 1, 1))  # overlaps looks back from the first day there is
+@example(EDGES, D(1), D(2020))
+def test_date_ranges_equal_a_naive_scan(
+    dataset: si.Dataset, a: si.PartialDate, b: si.PartialDate
+) -> None:
+    """between() and where(start=, end=) return what a scan finds; where keeps table order."""
+    records = list(dataset.records())
     first, last = min(a, b).start, max(a, b).end
-    within = {
-        r.id
+    within = [
+        r
         for r in records
         if (span := _span(r)) is not None and first <= span[0] and span[1] <= last
-    }
-    overlapping = {
-        r.id
+    ]
+    overlapping = [
+        r
         for r in records
         if (span := _span(r)) is not None and span[0] <= last and first <= span[1]
+    ]
+    assert {r.id for r in within} == {r.id for r in dataset.between(first, last, mode="within")}
+    assert {r.id for r in overlapping} == {
+        r.id for r in dataset.between(first, last, mode="overlaps")
     }
-    assert within == {r.id for r in dataset.between(first, last, mode="within")}
-    assert overlapping == {r.id for r in dataset.between(first, last, mode="overlaps")}
+    assert tuple(within) == dataset.where(start=first, end=last)
+    assert tuple(overlapping) == dataset.where(start=first, end=last, mode="overlaps")
+    assert tuple(r for r in within if r.table == "events") == dataset.where(
+        "events", start=first, end=last
+    )
+    after = [r for r in records if (span := _span(r)) is not None and first <= span[0]]
+    before = [r for r in records if (span := _span(r)) is not None and span[1] <= last]
+    assert tuple(after) == dataset.where(start=first)
+    assert tuple(before) == dataset.where(end=last)
 
 
 def _span(record: si.Record) -> tuple[dt.date, dt.date] | None:
