@@ -567,11 +567,17 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     given_tests: Sequence[str] = (),
     checkpoint: Callable[[dict[str, dict[str, Any]]], None] | None = None,
     shared: dict[str, Any] | None = None,
+    recheck: bool = False,
 ) -> dict[str, Any]:
     """Mutate every file of a group and test each mutant; returns the results.
 
     ``shared`` is a trace of several groups at once (see ``trace_groups``):
     the group then uses its own tests' part of it instead of tracing again.
+    A mutant listed in ``equivalent.toml`` (matched by file, source line and
+    change, so any edit of its line makes it run again) is reported with its
+    reason without being run, unless ``recheck``: a survivor runs every test
+    that executes its line, the most expensive verdict there is, and these
+    are known to survive.
     """
     files = [ROOT / f for f in config["files"]]
     tests = config["tests"]
@@ -591,10 +597,16 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
         for m in all_mutants
         if (only is None or m.key in only) and (not only_files or m.file in only_files)
     ]
+    results: dict[str, dict[str, Any]] = {}
+    if not recheck:
+        documented = [m for m in todo if equivalent_reason(m, equivalents) is not None]
+        for m in documented:
+            results[m.key] = _result(m, "survived", "not run", None, 0.0, equivalents)
+        todo = [m for m in todo if m.key not in results]
+        print(f"   {len(documented)} documented equivalent, not run (--recheck runs them)")
     print(f"   {len(all_mutants)} mutants, testing {len(todo)} with {jobs} jobs", flush=True)
     times: dict[str, float] = trace_data["times"]
     whole = sum(times.values())
-    results: dict[str, dict[str, Any]] = {}
     # Queue entries: (mutant, the test lists still to run, most selective first, and
     # whether it is still to run the earlier killers first).
     queue: list[tuple[Mutant, list[list[str]], bool]] = []
@@ -759,6 +771,8 @@ def report(states: Sequence[dict[str, Any]]) -> str:
             lines += ["", "Survivors:", ""]
         for r in sorted(s["survivors"], key=lambda r: (r["file"], r["line"], r["index"])):
             reason = r["equivalent"] or "OPEN"
+            if r["status"] == "not run":
+                reason = f"(Documented, not run.) {reason}"
             lines.append(
                 f"- `{r['file']}:{r['line']}` ({r['scope']}) {r['description']}: "
                 f"`{r['before']}` → `{r['after']}`. {reason}"
@@ -795,6 +809,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--show", metavar="KEY", help="show one mutant and stop")
     parser.add_argument("--report", metavar="FILE", help="write the markdown report here")
+    parser.add_argument("--recheck", action="store_true", help="run the documented equivalents too")
     parser.add_argument(
         "--file", action="append", default=[], help="mutate only this file of the group"
     )
@@ -869,6 +884,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.tests,
             checkpoint,
             shared,
+            args.recheck,
         )
         if args.file and path.exists():  # another part may have finished meanwhile
             previous = json.loads(path.read_text(encoding="utf-8"))
