@@ -23,6 +23,11 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: Where the compiled file goes inside the wheel.
 TARGET = "shanghai_innovation/_compiled.json"
+#: ``python -c`` this with the src folder, then the module's own arguments.
+RUN_COMPILED = (
+    "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "runpy.run_module('shanghai_innovation._compiled', run_name='__main__', alter_sys=True)"
+)
 
 
 class CompiledDataHook(BuildHookInterface):  # type: ignore[type-arg] # hatchling's generic
@@ -37,11 +42,13 @@ class CompiledDataHook(BuildHookInterface):  # type: ignore[type-arg] # hatchlin
         root = Path(self.root)
         self._scratch = tempfile.TemporaryDirectory()
         compiled = Path(self._scratch.name) / "_compiled.json"
-        # Keep the build environment's own path (pip's isolation puts the build
-        # requirements, attrs and cattrs, on PYTHONPATH): src goes in front of it.
-        path = os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
-        command = [sys.executable, "-m", "shanghai_innovation._compiled", str(compiled)]
+        # The build environment's own path stays as it is (pip's isolation puts
+        # the build requirements, attrs and cattrs, on PYTHONPATH), and src goes
+        # in front once the interpreter has started: pip's isolation then drops
+        # from sys.path every folder an installed .pth names, and an editable
+        # install of this project names src.
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        command = [sys.executable, "-c", RUN_COMPILED, str(root / "src"), str(compiled)]
         subprocess.run(  # noqa: S603 - our own module, run by this interpreter on our data
             [*command, str(root / "data")],
             check=True,

@@ -28,10 +28,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     and the build requirements on PYTHONPATH (``python -m build`` makes a
     whole environment instead), so this is the way that needs the hook to
     keep the path: the main job, ``bash .ci/release``, installs this way.
+    The environment also holds the ``.pth`` an editable install of the project
+    writes (naming ``src``), as a developer's does: pip's isolation drops
+    every folder such a file names from the build's path.
     """
     out = tmp_path_factory.mktemp("dist")
     bare = tmp_path_factory.mktemp("bare")
     venv.create(bare, with_pip=True)
+    (site,) = bare.glob("lib/python*/site-packages")
+    (site / "_editable_impl_shanghai_innovation.pth").write_text(f"{ROOT / 'src'}\n")
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     pip = [str(bare / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run(
