@@ -520,7 +520,8 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
     A mutant inside a function runs the tests that executed its lines, one
     test file at a time, the file quickest to collect and run first (most
     faults are caught by the first; collecting a file costs more than most of
-    its tests). A mutant of code that runs at import (a constant, a class body,
+    its tests), and the tests that took ``CHEAP`` seconds or more after all
+    the others. A mutant of code that runs at import (a constant, a class body,
     a default value), or in a function no test was seen executing (it may run
     at import, like the rule decorator's), runs the quick tests (traced under
     ``CHEAP`` seconds), then the whole list.
@@ -528,7 +529,12 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
     times: dict[str, float] = trace_data["times"]
     covering = covering_tests(mutant, trace_data) if mutant.in_function else []
     if covering:
-        return _by_file(covering, trace_data)
+        # The slow tests (a generated round trip takes 17 s) go last, all
+        # files together: a fault the quick tests of a later file catch does
+        # not wait for them.
+        quick = [t for t in covering if times.get(t, 0.0) < CHEAP]
+        slow = sorted((t for t in covering if times.get(t, 0.0) >= CHEAP), key=times.__getitem__)
+        return [*_by_file(quick, trace_data), *([slow] if slow else [])]
     # No test executed it: it runs at import (or is never run at all).
     cheap = [t for t, seconds in times.items() if seconds < CHEAP]
     return [*_by_file(cheap, trace_data), list(tests)]
