@@ -45,7 +45,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from types import CodeType, ModuleType
@@ -540,15 +540,21 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
     return [*_by_file(cheap, trace_data), list(tests)]
 
 
-def killers_first(kills: dict[str, int], candidates: Sequence[str]) -> list[str]:
-    """The tests that killed most earlier mutants, among ``candidates``, at most ``KILLERS``.
+def killers_first(
+    kills: dict[str, int], candidates: Sequence[str], times: Mapping[str, float]
+) -> list[str]:
+    """The quick tests that killed most earlier mutants, among ``candidates``, at most ``KILLERS``.
+
+    Only tests traced under ``CHEAP`` seconds: a slow test that kills many
+    would make every mutant pay for it, killed or not.
 
     Neighbouring mutants tend to die by the same test: one run of those few
     (often one file's collection instead of five) settles most mutants. A
     mutant they do not kill goes on to its full lists, so the verdict is the
     same as without them, only reached sooner.
     """
-    ranked = sorted((t for t in kills if _in(t, candidates)), key=lambda t: -kills[t])
+    quick = (t for t in kills if times.get(t, CHEAP) < CHEAP and _in(t, candidates))
+    ranked = sorted(quick, key=lambda t: -kills[t])
     return ranked[:KILLERS]
 
 
@@ -629,7 +635,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
             while queue and len(running) < jobs:
                 m, lists, fresh = queue.pop(0)
                 if fresh:
-                    known = killers_first(kills, [t for phase in lists for t in phase])
+                    known = killers_first(kills, [t for phase in lists for t in phase], times)
                     if known:
                         lists = [known, *lists]
                 run_tests = lists[0]
