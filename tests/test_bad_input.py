@@ -183,6 +183,38 @@ def test_datapackage_missing_what_it_needs(
     check_error(exc_info, type(exc_info.value), ValueError, "datapackage.json", why)
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda p: p.update(resources=[]),
+            "datapackage.json: 'resources' missing, empty or not a list",
+        ),
+        (
+            lambda p: p.update(resources={"path": "sources.csv"}),
+            "datapackage.json: 'resources' missing, empty or not a list",
+        ),
+        (lambda p: p["resources"].insert(0, "sources.csv"), "resources[0]: not an object"),
+    ],
+    ids=["empty", "an-object", "a-text-item"],
+)
+def test_resources_must_be_a_list_of_objects(
+    release: Path, change: Callable[[dict[str, Any]], Any], message: str
+) -> None:
+    """An empty list, an object or a text item where resources belong: one named error."""
+    edit_package(release, change, resources=False)
+    check_error(_load_fails(release), si.ReleaseError, ValueError, message)
+
+
+@pytest.mark.parametrize("document", [b"[]\n", b"[{}]\n", b'"datapackage"\n', b"null\n"])
+def test_a_manifest_that_is_not_an_object_is_refused(release: Path, document: bytes) -> None:
+    """Valid JSON, resealed, but not an object: refused as such, not a crash further on."""
+    hostile(release, {"datapackage.json": document})
+    check_error(
+        _load_fails(release), si.ReleaseError, ValueError, "datapackage.json: not a JSON object"
+    )
+
+
 def test_checksum_mismatch(release: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A changed byte is a checksum mismatch naming the file."""
     flip(release / "rankings.parquet", 200)
