@@ -195,13 +195,25 @@ def test_datapackage_missing_what_it_needs(
             "datapackage.json: 'resources' missing, empty or not a list",
         ),
         (lambda p: p["resources"].insert(0, "sources.csv"), "resources[0]: not an object"),
+        (lambda p: p["resources"][0].update(path=5), "resources[0]: 'path' missing or not text"),
+        (lambda p: p["resources"][0].update(bytes="12"), "'bytes' missing or not a whole number"),
+        (lambda p: p["resources"][0].update(bytes=True), "'bytes' missing or not a whole number"),
+        (lambda p: p["resources"][0].update(bytes=12.0), "'bytes' missing or not a whole number"),
     ],
-    ids=["empty", "an-object", "a-text-item"],
+    ids=[
+        "empty",
+        "an-object",
+        "a-text-item",
+        "path-number",
+        "bytes-text",
+        "bytes-bool",
+        "bytes-float",
+    ],
 )
 def test_resources_must_be_a_list_of_objects(
     release: Path, change: Callable[[dict[str, Any]], Any], message: str
 ) -> None:
-    """An empty list, an object or a text item where resources belong: one named error."""
+    """Resources that are not a list of objects, or a path or size of the wrong type: one error."""
     edit_package(release, change, resources=False)
     check_error(_load_fails(release), si.ReleaseError, ValueError, message)
 
