@@ -1149,6 +1149,32 @@ def test_release_over_the_record_cap_is_refused(
     assert "5" in message
 
 
+@pytest.mark.parametrize(
+    "only", [csv_only, json_only, lambda release: release], ids=["csv", "json", "all"]
+)
+def test_a_release_at_exactly_the_record_cap_loads(
+    release: Path, monkeypatch: pytest.MonkeyPatch, only: Callable[[Path], Path]
+) -> None:
+    """Nine records load under a cap of nine and are refused under a cap of eight."""
+    only(release)
+    monkeypatch.setattr(_limits, "MAX_RECORDS", 9)
+    assert small_dataset() == load_release(release)
+    monkeypatch.setattr(_limits, "MAX_RECORDS", 8)
+    check_error(_load_fails(release), si.ReleaseError, ValueError, "over the cap of", "8")
+
+
+@pytest.mark.parametrize(
+    "licenses",
+    [{"name": "CC-BY-4.0"}, [], [{"name": "a", "path": "b"}] * 2, "C", None],
+    ids=["an-object", "empty", "two", "text", "null"],
+)
+def test_the_manifest_names_exactly_one_licence(release: Path, licenses: object) -> None:
+    """'licenses' must be a list of one object; anything else is one named error."""
+    edit_package(release, lambda p: p.update(licenses=licenses), resources=False)
+    message = "datapackage.json: 'licenses' missing, empty or more than one"
+    check_error(_load_fails(release), si.ReleaseError, ValueError, message)
+
+
 # --- the release's structure: listed twice, dangling references ------------------------
 
 

@@ -191,6 +191,47 @@ def test_verify_finds_formats_that_disagree(release: Path) -> None:
         verify(release)
 
 
+@pytest.mark.parametrize("change", ["drop", "repeat"])
+def test_verify_finds_a_format_holding_another_number_of_records(
+    release: Path, change: str
+) -> None:
+    """A resealed CSV missing its last record, or repeating it, is named with both counts."""
+    path = release / "metrics.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert 3 == len(lines)  # the header and two records, one line each
+    path.write_bytes(b"".join(lines[:-1] if change == "drop" else [*lines, lines[-1]]))
+    reseal(release)
+    count = 1 if change == "drop" else 3
+    expected = (
+        "the csv files disagree with parquet: "
+        f"table metrics: {count} records, the parquet files hold 2"
+    )
+    with pytest.raises(si.IntegrityError, match=re.escape(expected)):
+        verify(release)
+
+
+def test_a_release_without_the_json_document_verifies(tmp_path: Path) -> None:
+    """Parquet and CSV alone: verify compares the two and vouches for the release."""
+    release = export(tmp_path / "release", formats=("parquet", "csv"))
+    report = verify(release)
+    assert ("parquet", "csv") == report.formats
+    assert small_dataset() == load_release(release)
+
+
+def test_a_format_missing_a_table_is_not_read(release: Path) -> None:
+    """With one Parquet table gone (and unlisted), records come from the CSV files."""
+    hostile(
+        release,
+        {"metrics.parquet": None},
+        package=lambda p: p.update(
+            resources=[r for r in p["resources"] if r["path"] != "metrics.parquet"]
+        ),
+    )
+    assert small_dataset() == load_release(release)
+    with pytest.raises(si.IntegrityError, match=r"metrics\.parquet: missing; this library"):
+        verify(release)
+
+
 def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
     """verify() refuses a datapackage.json edited and resealed, naming the key that differs."""
 
