@@ -227,6 +227,16 @@ def test_a_manifest_that_is_not_an_object_is_refused(release: Path, document: by
     )
 
 
+@pytest.mark.parametrize("name", ["SHA256SUMS", "datapackage.json"])
+def test_a_folder_without_its_checksums_or_manifest_is_not_a_release(
+    release: Path, name: str
+) -> None:
+    """Either file missing: the folder is not a release, said in one line naming the file."""
+    (release / name).unlink()
+    message = check_error(_load_fails(release), si.ReleaseError, ValueError, f"no {name}")
+    assert message.endswith(f"/release: no {name}; not a release"), message
+
+
 def test_checksum_mismatch(release: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A changed byte is a checksum mismatch naming the file."""
     flip(release / "rankings.parquet", 200)

@@ -24,6 +24,7 @@ from ._releases import (
     NAME,
     Server,
     copy_release,
+    edit_json,
     edit_package,
     export,
     flip,
@@ -230,6 +231,31 @@ def test_a_format_missing_a_table_is_not_read(release: Path) -> None:
     assert small_dataset() == load_release(release)
     with pytest.raises(si.IntegrityError, match=r"metrics\.parquet: missing; this library"):
         verify(release)
+
+
+def test_verify_finds_a_json_document_of_another_schema_version(release: Path) -> None:
+    """The JSON document saying schema 1.0.0 beside a manifest saying 1.1.0: named, both given."""
+    path = release / f"{NAME}.json"
+    path.write_text(edit_json(path, lambda d: d.update(schema_version="1.0.0")), encoding="utf-8")
+    reseal(release)
+    expected = (
+        "the json document's schema version '1.0.0' disagrees with "
+        f"datapackage.json's {SCHEMA_VERSION}"
+    )
+    with pytest.raises(si.IntegrityError, match=re.escape(expected)):
+        verify(release)
+
+
+def test_a_release_with_no_complete_format_is_refused(release: Path) -> None:
+    """Metrics gone from Parquet and CSV, and no JSON document: no format holds every table."""
+    gone = ("metrics.parquet", "metrics.csv", f"{NAME}.json")
+    hostile(
+        release,
+        dict.fromkeys(gone),
+        package=lambda p: p.update(resources=[r for r in p["resources"] if r["path"] not in gone]),
+    )
+    with pytest.raises(si.ReleaseError, match=r": holds no complete set of tables \(Parquet, CSV"):
+        load_release(release)
 
 
 def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
