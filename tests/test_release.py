@@ -357,6 +357,42 @@ def test_parquet_from_another_writer_is_reported_not_compared(release: Path) -> 
     assert "intact" not in str(report)
 
 
+def _rewritten_by_this_pyarrow(data: bytes) -> bytes:
+    """The table written again by the same pyarrow with other options: same records, other bytes."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    out = pa.BufferOutputStream()
+    table = pq.read_table(pa.BufferReader(data))
+    pq.write_table(table, out, compression="snappy", use_dictionary=False)
+    rewritten = bytes(out.getvalue())
+    assert rewritten != data
+    assert _writer(rewritten) == _writer(data)
+    return rewritten
+
+
+@pytest.mark.parametrize("foreign", [False, True], ids=["alone", "beside-a-foreign-file"])
+def test_parquet_rewritten_by_the_same_writer_is_compared_byte_for_byte(
+    release: Path, foreign: bool
+) -> None:
+    """Same writer, same records, other bytes: not the file this library writes, named as such.
+
+    Beside it, a file from another writer (listed later by name, earlier by
+    table) is still set aside as not comparable, so the error names this one.
+    """
+    files = {
+        "errata.parquet": _rewritten_by_this_pyarrow((release / "errata.parquet").read_bytes())
+    }
+    if foreign:
+        data = (release / "metrics.parquet").read_bytes()
+        writer = _writer(data)
+        other = writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7")
+        files["metrics.parquet"] = _retag(data, writer, other)
+    hostile(release, files)
+    with pytest.raises(si.IntegrityError, match=r"/errata\.parquet: not the file this library"):
+        verify(release)
+
+
 def test_parquet_whose_writer_name_is_not_utf8_is_one_error(release: Path) -> None:
     """A footer naming its writer in bytes that are not UTF-8 is a ReleaseError, not a traceback."""
     path = release / "metrics.parquet"
