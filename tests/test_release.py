@@ -279,6 +279,28 @@ def test_verify_finds_a_resealed_csv_reformat(release: Path) -> None:
         verify(release)
 
 
+def test_verify_names_the_first_byte_that_differs(release: Path) -> None:
+    """A quote added inside a CSV row: the offset named is where the quote went in."""
+    path = release / "sources.csv"
+    data = path.read_bytes()
+    hostile(release, {path.name: data.replace(b",An author,", b',"An author",')})
+    at = data.index(b",An author,") + 1  # the first byte after the comma is now the quote
+    with pytest.raises(si.IntegrityError, match=rf"sources\.csv: .*first difference at byte {at};"):
+        verify(release)
+
+
+def test_verify_names_the_end_of_a_file_cut_short(release: Path) -> None:
+    """A file one byte short (resealed): the first difference is where it ends."""
+    path = release / "claimreview.jsonld"
+    data = path.read_bytes()
+    hostile(release, {path.name: data[:-1]})
+    at = len(data) - 1
+    with pytest.raises(
+        si.IntegrityError, match=rf"claimreview\.jsonld: .*difference at byte {at};"
+    ):
+        verify(release)
+
+
 @pytest.mark.parametrize("name", release_file_names())
 def test_verify_catches_any_changed_byte(
     pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
@@ -413,6 +435,28 @@ def test_parquet_from_another_writer_must_carry_our_metadata(release: Path) -> N
     hostile(release, {path.name: data})
     where = r"metrics\.parquet: its schema or metadata differs"
     with pytest.raises(si.IntegrityError, match=where):
+        verify(release)
+
+
+def test_parquet_from_another_writer_must_carry_our_column_descriptions(release: Path) -> None:
+    """Another writer's Parquet file whose column description differs is refused, not reported."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    path = release / "metrics.parquet"
+    table = pq.read_table(path)
+    field = table.schema.field("id")
+    edited = field.with_metadata({**field.metadata, b"description": b"Another description."})
+    table = table.cast(table.schema.set(table.schema.get_field_index("id"), edited))
+    out = pa.BufferOutputStream()
+    pq.write_table(table, out, compression="snappy", use_dictionary=False)
+    data = bytes(out.getvalue())
+    writer = _writer(data)
+    data = _retag(data, writer, writer[:-1] + (b"8" if writer[-1:] != b"8" else b"7"))
+    hostile(release, {path.name: data})
+    with pytest.raises(
+        si.IntegrityError, match=r"metrics\.parquet: its schema or metadata differs"
+    ):
         verify(release)
 
 
