@@ -447,13 +447,22 @@ def _top_level_imports(path: Path, module: str, package: bool) -> set[str]:
     return found
 
 
-def preload(files: Sequence[Path]) -> list[str]:
+def forget_package() -> None:
+    """Drop the package's modules, and the test helpers holding its objects, from sys.modules."""
+    prefixes = (f"{PACKAGE}.", "tests.")
+    for name in [m for m in sys.modules if m in (PACKAGE, "tests") or m.startswith(prefixes)]:
+        del sys.modules[name]
+
+
+def preload(files: Sequence[Path], warm: Sequence[str] = ()) -> list[str]:
     """Import, in the parent, the package modules no mutated file can reach, and load the data.
 
     A module is left to the children when it is mutated, imports (at import
     time) one that is, or is a submodule of a package that is. The bundled
-    data is loaded once here when loading it needs none of those. Returns
-    the modules preloaded.
+    data is loaded once here when loading it needs none of those. Then each
+    ``warm`` call (``module:function``, from the group's config) runs, unless
+    it imports a module left to the children: then nothing is warmed.
+    Returns the modules preloaded.
     """
     src = ROOT / "src"
     modules: dict[str, tuple[Path, bool]] = {}
@@ -493,10 +502,24 @@ def preload(files: Sequence[Path]) -> list[str]:
                 delattr(package_module, name)  # cached by the lazy __getattr__
     reached = {m for m in set(sys.modules) - before if m in tainted}
     if reached:  # loading the data imported a mutated module after all: preload nothing
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
-            del sys.modules[name]
+        forget_package()
         return []
+    if warm and not _warm(warm, tainted):
+        forget_package()
+        return preload(files)
     return safe
+
+
+def _warm(calls: Sequence[str], tainted: set[str]) -> bool:
+    """Run each ``module:function``; False as soon as one imported a module in ``tainted``."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(1, str(ROOT))  # the test helpers, as pytest imports them (tests.x)
+    for call in calls:
+        module, _, function = call.partition(":")
+        getattr(importlib.import_module(module), function)()
+        if any(m in tainted for m in sys.modules):
+            return False
+    return True
 
 
 # --- running the mutants -----------------------------------------------------------------
@@ -601,8 +624,6 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
         # Re-testing against tests named on the command line: no trace needed.
         trace_data = {"lines": {}, "times": {}, "collect": {}, "modules": [], "cpu": 0.0}
     warm_up(trace_data["modules"])
-    preloaded = preload(files)
-    print(f"   preloaded {len(preloaded)} package modules", flush=True)
     all_mutants = [m for f in files for m in mutants(f, ROOT)]
     todo = [
         m
@@ -630,9 +651,22 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     done = launched = 0
     cpu = trace_data["cpu"]
     own = resource.getrusage(resource.RUSAGE_SELF)
+    preloaded_for: str | None = None
     try:
         while queue or running:
             while queue and len(running) < jobs:
+                if queue[0][0].file != preloaded_for:
+                    # One file's mutants at a time: what the parent may hold
+                    # for the children depends on which file is mutated.
+                    if running:
+                        break  # let the previous file's children finish first
+                    preloaded_for = queue[0][0].file
+                    forget_package()
+                    preloaded = preload([ROOT / preloaded_for], config.get("warm", []))
+                    print(
+                        f"   {preloaded_for}: preloaded {len(preloaded)} package modules",
+                        flush=True,
+                    )
                 m, lists, fresh = queue.pop(0)
                 if fresh:
                     known = killers_first(kills, [t for phase in lists for t in phase], times)

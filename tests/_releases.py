@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -155,10 +156,37 @@ def release_file_names(formats: tuple[str, ...] = ("parquet", "csv", "json")) ->
     return sorted(names)
 
 
+#: This process's one export of the small dataset per set of formats (see :func:`export`).
+_EXPORTED: dict[tuple[str, ...], Path] = {}
+
+
 def export(target: Path, formats: tuple[str, ...] = ("parquet", "csv", "json")) -> Path:
-    """Export the small dataset into target (created)."""
-    export_release(target, dataset=small_dataset(), formats=formats)
+    """Export the small dataset into target (created).
+
+    The first call for a set of formats runs ``export_release``; later calls in
+    the same process copy what it wrote. An export is deterministic (a rebuild
+    is byte for byte the same: test_export), so the copy is the export, and a
+    fault in the export code still shows in the one it copies.
+    """
+    master = _EXPORTED.get(formats)
+    if master is None:
+        master = Path(tempfile.mkdtemp(prefix="si-test-release-")) / "release"
+        atexit.register(shutil.rmtree, master.parent, True)
+        export_release(master, dataset=small_dataset(), formats=formats)
+        _EXPORTED[formats] = master
+    shutil.copytree(master, target)
     return target
+
+
+def warm() -> None:
+    """Make this process's exports now: the mutation runner calls this before it forks.
+
+    Only for mutants of files the export does not import (the runner checks),
+    so that each child copies the releases instead of writing them again.
+    """
+    for formats in (("parquet", "csv", "json"), ("json",), ("parquet", "csv")):
+        with tempfile.TemporaryDirectory() as tmp:
+            export(Path(tmp) / "release", formats)
 
 
 def _sums(folder: Path) -> bytes:
