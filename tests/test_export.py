@@ -743,3 +743,24 @@ def test_export_into_a_folder_whose_name_is_not_utf8(dataset: si.Dataset, tmp_pa
     report = export_release(dataset=dataset, output=out)
     assert "\\udce9" in str(report).splitlines()[0]
     assert si.verify(out).complete
+
+
+def test_descriptors_keep_non_ascii_text_as_utf8(tmp_path: Path) -> None:
+    """A title with accents is written as UTF-8 in datapackage.json, not as \\u escapes."""
+    import attrs  # noqa: PLC0415
+
+    small = small_dataset()
+    dataset = attrs.evolve(small, info=attrs.evolve(small.info, title="Données de test"))
+    export_release(tmp_path / "release", dataset=dataset)
+    data = (tmp_path / "release" / "datapackage.json").read_bytes()
+    assert '"title": "Données de test"'.encode() in data
+    assert b"\\u00e9" not in data
+
+
+def test_release_files_refuses_given_files_its_formats_do_not_write() -> None:
+    """A given file outside the chosen formats is an error, not silently dropped or kept."""
+    given = {"metrics.parquet": b"PAR1"}
+    with pytest.raises(
+        ValueError, match=r"given files the chosen formats do not write: \['metrics\.parquet'\]"
+    ):
+        release_files(small_dataset(), ["csv"], given=given)

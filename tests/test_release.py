@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +267,25 @@ def test_verify_finds_a_resealed_manifest_edit(release: Path) -> None:
     edit_package(release, change)
     where = r"datapackage\.json: .* at \$\.resources\[0\]\.description"
     with pytest.raises(si.IntegrityError, match=where):
+        verify(release)
+
+
+@pytest.mark.parametrize(
+    ("change", "at"),
+    [
+        (lambda p: p["resources"][0].update(schema=[]), "$.resources[0].schema"),
+        (lambda p: p["resources"][0]["schema"].update(fields={}), "$.resources[0].schema.fields"),
+        (lambda p: p["resources"][0]["schema"]["fields"].pop(), "$.resources[0].schema.fields"),
+        (lambda p: p.update({"k" * 200: 1}), f"$.{'k' * 117}... (202 characters)"),
+    ],
+    ids=["object-to-list", "list-to-object", "list-shorter", "long-key"],
+)
+def test_verify_names_where_a_resealed_manifest_differs(
+    release: Path, change: Callable[[dict[str, Any]], Any], at: str
+) -> None:
+    """The JSON path of the first difference: down to where the kinds or lengths part, capped."""
+    edit_package(release, change, resources=False)
+    with pytest.raises(si.IntegrityError, match=re.escape(f", at {at}; edited after the export?)")):
         verify(release)
 
 

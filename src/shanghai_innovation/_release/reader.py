@@ -780,7 +780,8 @@ def _first_key_difference(expected: Any, actual: Any, path: str = "$") -> str:
         for i, (a, b) in enumerate(zip(expected, actual, strict=True)):
             if a != b:
                 return _first_key_difference(a, b, f"{path}[{i}]")
-    return quoted(path, 120)[1:-1]
+    shown = quoted(path, 120)  # '$.a.b' or, cut short, '$.a... (N characters)
+    return shown[1:-1] if shown.endswith("'") else shown[1:]
 
 
 # --- the public functions ----------------------------------------------------
