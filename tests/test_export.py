@@ -764,3 +764,20 @@ def test_release_files_refuses_given_files_its_formats_do_not_write() -> None:
         ValueError, match=r"given files the chosen formats do not write: \['metrics\.parquet'\]"
     ):
         release_files(small_dataset(), ["csv"], given=given)
+
+
+def test_each_file_is_flushed_before_it_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a file is synced to disk its bytes have left Python's buffer: all of them."""
+    synced: list[int] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_size)
+        real(fd)
+
+    monkeypatch.setattr(_export.os, "fsync", fsync)
+    export_release(tmp_path / "release", dataset=small_dataset())
+    written = sorted(p.stat().st_size for p in (tmp_path / "release").iterdir())
+    assert written == sorted(synced)
