@@ -781,3 +781,21 @@ def test_each_file_is_flushed_before_it_is_synced(
     export_release(tmp_path / "release", dataset=small_dataset())
     written = sorted(p.stat().st_size for p in (tmp_path / "release").iterdir())
     assert written == sorted(synced)
+
+
+@pytest.mark.parametrize("output", ["rel\x00ease", Path("out") / "a\x00b"])
+def test_an_output_path_holding_a_null_character_is_refused(output: str | Path) -> None:
+    """Named as a bad argument, before anything is written or any folder is made."""
+    with pytest.raises(ValueError, match=r"^output must be a path without a null character, not '"):
+        export_release(output, dataset=small_dataset())
+
+
+def test_an_empty_output_path_is_the_current_folder_and_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "" is the current folder, which holds what the export would replace."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(si.OutputExistsError):
+        export_release("", dataset=small_dataset(), force=True)
+    assert ["keep.txt"] == sorted(p.name for p in tmp_path.iterdir())

@@ -81,6 +81,7 @@ from shanghai_innovation._errors import (
     ShanghaiInnovationError,
     check_argument,
     one_line,
+    quoted,
 )
 from shanghai_innovation._release import ALL_FORMATS, DATAPACKAGE_FILE
 from shanghai_innovation._schema import SCHEMA_VERSION, table_specs
@@ -243,8 +244,7 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def _is_nonempty(output: Path) -> bool:
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
-        return True
+    """A folder holding anything (a file or a link there is refused before this is asked)."""
     return output.is_dir() and any(output.iterdir())
 
 
@@ -255,8 +255,8 @@ def _check_arguments(dataset: object, output: object, force: object) -> Path:
     check_argument("force", force, bool, "True or False")
     assert isinstance(output, str | os.PathLike)  # noqa: S101 - checked just above
     path = Path(output)
-    if not str(path) or "\x00" in str(path):
-        msg = f"output must be a non-empty path without a null character, not {str(path)!r}"
+    if "\x00" in str(path):  # ("" is Path("."), the current folder: refused as such later)
+        msg = f"output must be a path without a null character, not {quoted(str(path))}"
         raise ValueError(msg)
     return path
 
