@@ -714,11 +714,27 @@ def test_output_holding_the_data_folder_is_refused(
     assert before == {p.name: p.read_bytes() for p in data_copy.iterdir()}
 
 
-def test_output_holding_the_package_is_refused(dataset: si.Dataset) -> None:
-    """An output that holds the installed package's own files is never replaced."""
-    package = Path(si.__file__).parent
+def test_the_guard_knows_where_the_package_is() -> None:
+    """The folder the export refuses to replace is the one this package is imported from."""
+    assert Path(si.__file__).parent.resolve() == _export._package_folder().resolve()  # type: ignore[union-attr]
+
+
+def test_output_holding_the_package_is_refused(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output that holds the package's own files is never replaced.
+
+    The package here is a stand-in in a temporary folder: if the guard ever
+    failed, this test must not be what replaces the real package's folder
+    (a mutation run once lost a checkout's src/ to it that way).
+    """
+    package = tmp_path / "site" / "shanghai_innovation"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("# stand-in\n", encoding="utf-8")
+    monkeypatch.setattr(_export, "_package_folder", lambda: package)
     with pytest.raises(si.OutputExistsError, match="package's own files"):
         export_release(dataset=dataset, output=package.parent, force=True)
+    assert ["__init__.py"] == [p.name for p in package.iterdir()]
 
 
 def test_output_under_a_regular_file_says_which_parent_is_not_a_folder(
