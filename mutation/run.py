@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -632,7 +633,15 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     ]
     results: dict[str, dict[str, Any]] = {}
     if not recheck:
-        documented = [m for m in todo if equivalent_reason(m, equivalents) is not None]
+        # An entry matches by line text: where two mutants share it (the same
+        # line in two functions), it may be right for one only, so both run.
+        seen = Counter((m.file, m.source_line, m.description, m.before) for m in all_mutants)
+        documented = [
+            m
+            for m in todo
+            if equivalent_reason(m, equivalents) is not None
+            and seen[(m.file, m.source_line, m.description, m.before)] == 1
+        ]
         for m in documented:
             results[m.key] = _result(m, "survived", "not run", None, 0.0, equivalents)
         todo = [m for m in todo if m.key not in results]
