@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -147,6 +148,60 @@ def test_a_file_at_the_output_path_is_never_replaced(dataset: si.Dataset, tmp_pa
     with pytest.raises(si.OutputExistsError, match="not a folder"):
         export_release(out, dataset=dataset, force=True)
     assert "a file" == out.read_text()
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_file_or_link_at_the_output_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Refused up front: no release is built, no folder made beside it."""
+    out = tmp_path / "out"
+    if kind == "file":
+        out.write_text("a file", encoding="utf-8")
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        out.symlink_to(tmp_path / "elsewhere")
+
+    def built(*args: object, **kwargs: object) -> None:
+        pytest.fail("the release was built before the output was checked")
+
+    monkeypatch.setattr(_export, "release_files", built)
+    with pytest.raises(si.OutputExistsError) as caught:
+        export_release(out, dataset=small_dataset(), force=True)
+    assert f"{out}: exists and is not a folder; choose another output" == str(caught.value)
+    assert sorted(["out", *(["elsewhere"] if kind == "link" else [])]) == sorted(
+        p.name for p in tmp_path.iterdir()
+    )
+
+
+def test_missing_parents_of_the_output_are_made(tmp_path: Path) -> None:
+    """An output two folders below anything that exists is written, parents and all."""
+    out = tmp_path / "a" / "b" / "release"
+    export_release(out, dataset=small_dataset())
+    assert (out / "datapackage.json").is_file()
+
+
+def test_an_output_whose_name_is_too_long_is_one_line(tmp_path: Path) -> None:
+    """A folder name over the system's limit: the library's error with the OS's words."""
+    out = tmp_path / ("x" * 300) / "release"
+    with pytest.raises(si.ExportError) as caught:
+        export_release(out, dataset=small_dataset())
+    assert f"{out}: cannot look at the output folder (File name too long)" == str(caught.value)
+
+
+def test_a_parent_that_cannot_be_made_gives_the_systems_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OS refusing to make a parent folder: one line with its reason, nothing written."""
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    out = tmp_path / "a" / "release"
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(si.ExportError) as caught:
+        export_release(out, dataset=small_dataset())
+    assert f"{out}: cannot create the release folder (Permission denied)" == str(caught.value)
 
 
 def _fail_after(count: int, monkeypatch: pytest.MonkeyPatch) -> None:

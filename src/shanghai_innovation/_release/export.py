@@ -355,10 +355,16 @@ def export_to(
     """:func:`export_release`, also refusing an output that holds any of ``reads``."""
     started = time.perf_counter()
     _refuse_replacing(output, reads)
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
+    try:
+        not_a_folder = output.is_symlink() or (output.exists() and not output.is_dir())
+        nonempty = _is_nonempty(output)
+    except OSError as exc:  # a name too long, a folder that cannot be listed, ...
+        msg = f"{output}: cannot look at the output folder ({exc.strerror or exc})"
+        raise ExportError(msg) from None
+    if not_a_folder:
         msg = f"{output}: exists and is not a folder; choose another output"
         raise OutputExistsError(msg)
-    if _is_nonempty(output) and not force:
+    if nonempty and not force:
         msg = f"{output}: folder is not empty; use --force (force=True) to replace it"
         raise OutputExistsError(msg)
     files = release_files(dataset, formats)
