@@ -174,6 +174,25 @@ def test_a_file_or_link_at_the_output_is_refused_before_any_work(
     )
 
 
+def test_a_folder_in_use_is_refused_without_force_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-empty output without force: refused up front, the folder as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("mine", encoding="utf-8")
+
+    def built(*args: object, **kwargs: object) -> None:
+        pytest.fail("the release was built before the output was checked")
+
+    monkeypatch.setattr(_export, "release_files", built)
+    with pytest.raises(si.OutputExistsError) as caught:
+        export_release(out, dataset=small_dataset())
+    expected = f"{out}: folder is not empty; use --force (force=True) to replace it"
+    assert expected == str(caught.value)
+    assert ["mine.txt"] == [p.name for p in out.iterdir()]
+
+
 def test_missing_parents_of_the_output_are_made(tmp_path: Path) -> None:
     """An output two folders below anything that exists is written, parents and all."""
     out = tmp_path / "a" / "b" / "release"
@@ -731,10 +750,21 @@ def test_force_replacement_under_real_signals(
 
 
 def test_stale_staging_folders_are_removed_only_when_safe(
-    dataset: si.Dataset, tmp_path: Path
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Our old hidden folders go; young ones, locked ones and others' names stay."""
+    """Our old hidden folders go, before the new files are written (their space is freed
+    first); young ones, locked ones and others' names stay."""
     import fcntl  # noqa: PLC0415 - POSIX only, like the locking it tests
+
+    real_write = _export._write_file
+    present_at_first_write: list[bool] = []
+
+    def write(path: Path, data: bytes) -> None:
+        if not present_at_first_write:
+            present_at_first_write.append((tmp_path / ".out.abcd_123.tmp").exists())
+        real_write(path, data)
+
+    monkeypatch.setattr(_export, "_write_file", write)
 
     out = tmp_path / "out"
     hour_ago = time.time() - 3600
@@ -760,6 +790,7 @@ def test_stale_staging_folders_are_removed_only_when_safe(
         os.close(lock)
     kept = {"young", "locked", "foreign", "other-output"}
     assert sorted(["out", *(names[k] for k in kept)]) == sorted(p.name for p in tmp_path.iterdir())
+    assert [False] == present_at_first_write
 
 
 def test_output_holding_the_data_folder_is_refused(
