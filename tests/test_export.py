@@ -910,3 +910,53 @@ def test_an_empty_output_path_is_the_current_folder_and_refused(
     with pytest.raises(si.OutputExistsError):
         export_release("", dataset=small_dataset(), force=True)
     assert ["keep.txt"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("module", "reader", "name"),
+    [
+        ("csv", "read_csv", "sources.csv"),
+        ("parquet", "read_parquet", "sources.parquet"),
+        ("json", "dataset_from_json", f"{small_dataset().info.name}.json"),
+    ],
+)
+def test_a_file_that_would_not_read_back_is_never_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, reader: str, name: str
+) -> None:
+    """Each written format is read back before the release is moved into place.
+
+    A reader that returns nothing stands in for a writer fault: the export
+    stops, names the file, and leaves no output folder.
+    """
+    import importlib  # noqa: PLC0415
+
+    formats = importlib.import_module(f"shanghai_innovation._formats.{module}")
+    monkeypatch.setattr(formats, reader, lambda *args: ())
+    out = tmp_path / "out"
+    with pytest.raises(si.ShanghaiInnovationError) as caught:
+        export_release(out, dataset=small_dataset())
+    what = "the dataset" if module == "json" else "the records written"
+    assert f"{out}: {name} does not read back to {what}; nothing was published" == str(caught.value)
+    assert not out.exists()
+
+
+def test_the_report_gives_the_time_the_export_took(tmp_path: Path) -> None:
+    """The seconds reported lie between zero and the time measured around the call."""
+    started = time.perf_counter()
+    report = export_release(tmp_path / "out", dataset=small_dataset())
+    assert 0 < report.seconds <= time.perf_counter() - started
+
+
+def test_a_staging_folder_that_cannot_be_made_gives_the_systems_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No room for the hidden staging folder: one line with the OS's reason."""
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_export.tempfile, "mkdtemp", full)
+    out = tmp_path / "out"
+    with pytest.raises(si.ExportError) as caught:
+        export_release(out, dataset=small_dataset())
+    assert f"{out}: cannot create the release folder (No space left on device)" == str(caught.value)
