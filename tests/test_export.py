@@ -960,3 +960,53 @@ def test_a_staging_folder_that_cannot_be_made_gives_the_systems_reason(
     with pytest.raises(si.ExportError) as caught:
         export_release(out, dataset=small_dataset())
     assert f"{out}: cannot create the release folder (No space left on device)" == str(caught.value)
+
+
+def _spy_on_exchange(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    swaps: list[bool] = []
+    real = _export._exchange
+
+    def exchange(first: Path, second: Path) -> bool:
+        swaps.append(real(first, second))
+        return swaps[-1]
+
+    monkeypatch.setattr(_export, "_exchange", exchange)
+    return swaps
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_force_swaps_the_old_release_out_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
+) -> None:
+    """On Linux the new folder and the old trade places atomically, for a relative path too."""
+    monkeypatch.chdir(tmp_path)
+    out = Path("out") if relative else tmp_path / "out"
+    export_release(out, dataset=small_dataset())
+    (tmp_path / "out" / "extra.txt").write_text("old", encoding="utf-8")
+    swaps = _spy_on_exchange(monkeypatch)
+    export_release(out, dataset=small_dataset(), force=True)
+    assert [True] == swaps
+    assert not (tmp_path / "out" / "extra.txt").exists()
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_without_an_atomic_swap_force_still_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A system that refuses the swap (EINVAL, ENOSYS, EOPNOTSUPP): the old way, same result."""
+    import ctypes  # noqa: PLC0415
+
+    def refusing(*args: object) -> int:
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    out = tmp_path / "out"
+    export_release(out, dataset=small_dataset())
+    (out / "extra.txt").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(_export, "_renameat2", lambda: refusing)
+    swaps = _spy_on_exchange(monkeypatch)
+    export_release(out, dataset=small_dataset(), force=True)
+    assert [False] == swaps
+    assert not (out / "extra.txt").exists()
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
