@@ -1010,3 +1010,10 @@ def test_without_an_atomic_swap_force_still_replaces(
     assert [False] == swaps
     assert not (out / "extra.txt").exists()
     assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_a_release_folder_is_readable_by_everyone(tmp_path: Path) -> None:
+    """The staging folder is private while written; the published one is rwxr-xr-x."""
+    out = tmp_path / "out"
+    export_release(out, dataset=small_dataset())
+    assert 0o755 == out.stat().st_mode & 0o777
