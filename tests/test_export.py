@@ -1017,3 +1017,22 @@ def test_a_release_folder_is_readable_by_everyone(tmp_path: Path) -> None:
     out = tmp_path / "out"
     export_release(out, dataset=small_dataset())
     assert 0o755 == out.stat().st_mode & 0o777
+
+
+def test_a_file_put_at_the_output_during_the_export_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file appearing at the output while the release is written: refused, file kept."""
+    out = tmp_path / "out"
+    real = _export._check_round_trip
+
+    def then_a_file_appears(dataset: si.Dataset, folder: Path, output: Path) -> None:
+        real(dataset, folder, output)
+        output.write_text("someone else's", encoding="utf-8")
+
+    monkeypatch.setattr(_export, "_check_round_trip", then_a_file_appears)
+    with pytest.raises(si.OutputExistsError) as caught:
+        export_release(out, dataset=small_dataset())
+    assert f"{out}: exists and is not a folder; choose another output" == str(caught.value)
+    assert "someone else's" == out.read_text(encoding="utf-8")
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
