@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -17,16 +18,20 @@ from shanghai_innovation._index import Index
 TOML_PATH = ("cattrs", "tomllib", "importlib.resources", "pathlib", "shanghai_innovation._query")
 
 
+def imported_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``code``."""
+    check = f"{code}\nimport sys\nprint(sorted(m for m in {modules!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    return list(ast.literal_eval(done.stdout))
+
+
 def test_importing_the_loader_imports_nothing_of_the_toml_path() -> None:
     """`_load`, `_bundled`, `_compiled` and `_cli` import no cattrs, tomllib, pathlib, ..."""
     code = (
-        "import sys\n"
         "import shanghai_innovation._load, shanghai_innovation._bundled\n"
-        "import shanghai_innovation._compiled, shanghai_innovation._cli\n"
-        f"print(sorted(m for m in {TOML_PATH!r} if m in sys.modules))"
+        "import shanghai_innovation._compiled, shanghai_innovation._cli"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "[]\n" == done.stdout
+    assert [] == imported_after(code, TOML_PATH)
 
 
 def test_get_lookup_and_in_do_not_build_the_full_index_for_an_id(
@@ -76,25 +81,11 @@ def test_show_prints_the_converters_json(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_the_command_line_parser_imports_no_writer() -> None:
     """Parsing `show ID` imports neither the export's writers nor pathlib."""
-    code = (
-        "import sys\n"
-        "from shanghai_innovation._cli import _parser\n"
-        "_parser().parse_args(['show', 'rd-spending-2019'])\n"
-        "print(sorted(m for m in ('shanghai_innovation._release.export', 'pathlib')"
-        " if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "[]\n" == done.stdout
+    code = "from shanghai_innovation._cli import _parser\n_parser().parse_args(['show', 'x'])"
+    assert [] == imported_after(code, ("shanghai_innovation._release.export", "pathlib"))
 
 
 def test_loading_a_data_folder_imports_no_writer() -> None:
     """Reading TOML (which tells a release folder from a data folder) imports no export code."""
-    code = (
-        "import sys\n"
-        "import shanghai_innovation as si\n"
-        "si.load()\n"
-        "print(sorted(m for m in ('shanghai_innovation._release.export', 'pyarrow')"
-        " if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "[]\n" == done.stdout
+    code = "import shanghai_innovation as si\nsi.load()"
+    assert [] == imported_after(code, ("shanghai_innovation._release.export", "pyarrow"))
