@@ -86,4 +86,3 @@ def structure_record(data: Any, cls: type[Record]) -> Record:
         raise TypeError(msg)
     record: Record = CONVERTER.structure(data, cls)
     return record
-

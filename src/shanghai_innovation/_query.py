@@ -426,4 +426,3 @@ def convert(amount: Fraction | int | str, metric: Metric, to: Unit | str) -> Fra
     value = parse_fraction(amount)
     rate = implied_rate(metric)
     return value / rate if target is Unit.USD else value * rate
-

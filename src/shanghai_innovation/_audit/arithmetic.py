@@ -238,4 +238,3 @@ def _part_within_whole(dataset: Dataset) -> Iterator[Finding]:
                 f"{len(members)} entities are counted in {count.id}, which states only "
                 f"{amount(count.quantity)}: {', '.join(members)}",
             )
-

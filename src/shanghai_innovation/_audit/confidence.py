@@ -58,5 +58,3 @@ def _textual_fault(dataset: Dataset) -> Iterator[Finding]:
             f"(erratum {e.id}){likely}",
             e.references,
         )
-
-

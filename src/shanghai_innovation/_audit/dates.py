@@ -118,4 +118,3 @@ def _as_of_before_publication(dataset: Dataset) -> Iterator[Finding]:
                 f"{m.id} describes {m.as_of}, which runs on past the publication of "
                 f"{source} on {published}",
             )
-

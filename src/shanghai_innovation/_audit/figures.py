@@ -206,4 +206,3 @@ def _count_vs_reference(dataset: Dataset) -> Iterator[Finding]:
                 f"for {ref.subject}" + (f" in {year}" if year is not None else ""),
                 [ref.id],
             )
-

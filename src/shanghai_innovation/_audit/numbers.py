@@ -111,4 +111,3 @@ def range_text(interval: Interval, fmt: Callable[[Fraction], str] = num) -> str:
     if interval.upper is not None:
         return f"{'at most' if interval.upper_inclusive else 'below'} {fmt(interval.upper)}"
     return "any value"
-

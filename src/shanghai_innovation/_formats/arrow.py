@@ -171,9 +171,7 @@ def _quantity_maker(
     :data:`_QUANTITY_CELLS`, and the getters are used instead.
     """
     try:
-        order = [
-            _QUANTITY_CELLS.index((c.field.removeprefix(f"{name}."), c.kind)) for c in columns
-        ]
+        order = [_QUANTITY_CELLS.index((c.field.removeprefix(f"{name}."), c.kind)) for c in columns]
     except ValueError:
         return None
     units = {u: i for i, u in enumerate(Unit)}
@@ -257,7 +255,7 @@ def _to_arrow(spec: TableSpec, records: Iterable[Record]) -> pa.Table:
     arrays: list[pa.Array | None] = [None] * len(spec.columns)
     for group in _groups(spec):
         if group.field is None:
-            (position, column), = group.columns
+            ((position, column),) = group.columns
             arrays[position] = _column_array(column, [column.get(r) for r in rows])
             continue
         values = [getattr(r, group.field) for r in rows]
@@ -370,9 +368,7 @@ def _field_values(
     if inner is Quantity:
         units = {u.value: u for u in Unit}
         qualifiers = {q.value: q for q in Qualifier}
-        quantity = _memo(
-            lambda e, u, q: Quantity(parse_fraction(e), units[u], qualifiers[q])
-        )
+        quantity = _memo(lambda e, u, q: Quantity(parse_fraction(e), units[u], qualifiers[q]))
         return list(map(quantity, part("value"), part("unit"), part("qualifier")))
     if inner is PartialDate:
         return list(map(_memo(PartialDate.parse), part()))
@@ -386,8 +382,7 @@ def _field_values(
     if attrs.has(inner):
         hints = _hints(inner)
         fields = [
-            _field_values(hints[f.name], (*path, f.name), cells, n)
-            for f in attrs.fields(inner)
+            _field_values(hints[f.name], (*path, f.name), cells, n) for f in attrs.fields(inner)
         ]
         nested = _memo(inner)
         return [nested(*args) for args in zip(*fields, strict=True)]

@@ -173,7 +173,11 @@ def json_file_name(dataset: Dataset) -> str:
 def jsonld_bytes(document: Mapping[str, Any]) -> bytes:
     """A JSON(-LD) document as deterministic bytes: sorted keys, two-space indent, UTF-8."""
     text = json.dumps(
-        document, sort_keys=True, indent=2, separators=(",", ": "), ensure_ascii=False,
+        document,
+        sort_keys=True,
+        indent=2,
+        separators=(",", ": "),
+        ensure_ascii=False,
         allow_nan=False,
     )
     return (text + "\n").encode("utf-8")
@@ -315,4 +319,3 @@ def schema_org(dataset: Dataset, facts: About | None = None) -> dict[str, Any]:
     }
     node.update({k: v for k, v in coverage.items() if v is not None})
     return node
-
