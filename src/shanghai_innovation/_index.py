@@ -84,9 +84,7 @@ def when(record: Record) -> PartialDate | Period | None:
         case Metric():
             return record.as_of if record.as_of is not None else record.period
         case RankingPosition():
-            return record.published if record.published is not None else PartialDate(
-                record.edition
-            )
+            return record.published if record.published is not None else PartialDate(record.edition)
         case Streak():
             return PartialDate(record.latest_year)
         case Pledge():
@@ -228,9 +226,7 @@ class Index:
         """Build the index of a dataset."""
         return cls(dataset.records())
 
-    def spans(
-        self, first: dt.date, last: dt.date, *, overlaps: bool
-    ) -> list[tuple[int, Record]]:
+    def spans(self, first: dt.date, last: dt.date, *, overlaps: bool) -> list[tuple[int, Record]]:
         """Dated records whose span lies within (or overlaps) ``[first, last]``.
 
         Returns ``(timeline rank, record)`` pairs. Per span-length class,

@@ -175,8 +175,7 @@ def _check_erratum(record: Erratum, owner: Mapping[str, str], where: str) -> lis
         return [f"{where}: field record: no record {record.record!r}"]
     if not _has_field(_TYPES[target_table], record.field_name):
         return [
-            f"{where}: field field_name: {target_table} records have no "
-            f"field {record.field_name!r}"
+            f"{where}: field field_name: {target_table} records have no field {record.field_name!r}"
         ]
     return []
 

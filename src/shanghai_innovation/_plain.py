@@ -231,11 +231,7 @@ def _make_structurer(tp: Any) -> Callable[[Any], Any]:
 
 def _attrs_structurer(cls: type) -> Callable[[Any], Any]:
     types_of = field_types(cls)
-    fields = [
-        (f.name, f.alias, structurer(types_of[f.name]))
-        for f in attrs.fields(cls)
-        if f.init
-    ]
+    fields = [(f.name, f.alias, structurer(types_of[f.name])) for f in attrs.fields(cls) if f.init]
     known = frozenset(name for name, _, _ in fields)
 
     def structure(value: Any) -> Any:

@@ -298,9 +298,7 @@ def related(index: Index, target: object, *, topics: object = True) -> tuple[Rec
 def errata_for(index: Index, target: object) -> tuple[Erratum, ...]:
     """The errata on a record (given as a record, id or name), in file order."""
     ids = {r.id for r in resolve(index, target)}
-    return tuple(
-        r for r in _mentioning(index, ids) if isinstance(r, Erratum) and r.record in ids
-    )
+    return tuple(r for r in _mentioning(index, ids) if isinstance(r, Erratum) and r.record in ids)
 
 
 def where(

@@ -457,13 +457,9 @@ class Metric(Record):
         validator=[_v.optional(_text), _needs("as_of")],
     )
     period: Period | None = _opt(Period, "The span of time the number covers.")
-    baseline: PartialDate | None = _opt(
-        PartialDate, "For a change: the date it is measured from."
-    )
+    baseline: PartialDate | None = _opt(PartialDate, "For a change: the date it is measured from.")
     change_of: str | None = _opt_ref_id("For a change: the metric that changed.", "metrics")
-    part_of: str | None = _opt_ref_id(
-        "A larger count this one is a part of.", "metrics"
-    )
+    part_of: str | None = _opt_ref_id("A larger count this one is a part of.", "metrics")
     entities: tuple[str, ...] = _ref_ids("Other entities the number involves.", "entities")
     indicator: Indicator | None = _opt(
         Indicator, "What the number measures, for comparison with reference figures."
@@ -511,17 +507,14 @@ class RankingPosition(Record):
     id: str = _id()
     ranking: str = _ref_id("The ranking or index.", "entities")
     subject: str = _ref_id("Who is ranked.", "entities")
-    edition: int = field(
-        "Edition (year) of the ranking.", validator=[_v.instance_of(int), _year]
-    )
+    edition: int = field("Edition (year) of the ranking.", validator=[_v.instance_of(int), _year])
     rank: int = field(
         "Place held (1 is best).", validator=[_v.instance_of(int), _v.ge(1)], unit="rank"
     )
     locator: Locator = _locator()
     evidence: str | None = _evidence()
     edition_derivation: str | None = _opt_text(
-        "How the edition was worked out, when the article does not name it "
-        "(empty when it does)."
+        "How the edition was worked out, when the article does not name it (empty when it does)."
     )
     out_of: Quantity | None = field(
         "How many were ranked, when stated.",

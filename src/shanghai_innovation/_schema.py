@@ -234,9 +234,7 @@ class _Builder:
         elif typing.get_origin(inner) is tuple:
             item = typing.get_args(inner)[0]
             is_enum = isinstance(item, type) and issubclass(item, enum.Enum)
-            convert: Getter = (
-                (lambda v: [_enum_value(x) for x in v]) if is_enum else list
-            )
+            convert: Getter = (lambda v: [_enum_value(x) for x in v]) if is_enum else list
             self.add(
                 name=name,
                 kind="list",

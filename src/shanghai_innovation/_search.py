@@ -76,43 +76,47 @@ __all__ = [
 
 #: Abbreviations of the domain and the words they stand for (read-only).
 #: Either form finds the other, in queries and in the records' text alike.
-ABBREVIATIONS: Final[Mapping[str, str]] = types.MappingProxyType({
-    "ai": "artificial intelligence",
-    "biotech": "biotechnology",
-    "cas": "Chinese Academy of Sciences",
-    "covid": "coronavirus",
-    "covid-19": "coronavirus",
-    "covid19": "coronavirus",
-    "gdp": "gross domestic product",
-    "hi-tech": "high technology",
-    "high-tech": "high technology",
-    "ic": "integrated circuit",
-    "ics": "integrated circuits",
-    "lab": "laboratory",
-    "labs": "laboratories",
-    "nbs": "National Bureau of Statistics",
-    "prc": "China",
-    "r&d": "research and development",
-    "rd": "research and development",
-    "s&t": "science and technology",
-    "sci-tech": "science and technology",
-    "tech": "technology",
-    "yrd": "Yangtze River Delta",
-})
+ABBREVIATIONS: Final[Mapping[str, str]] = types.MappingProxyType(
+    {
+        "ai": "artificial intelligence",
+        "biotech": "biotechnology",
+        "cas": "Chinese Academy of Sciences",
+        "covid": "coronavirus",
+        "covid-19": "coronavirus",
+        "covid19": "coronavirus",
+        "gdp": "gross domestic product",
+        "hi-tech": "high technology",
+        "high-tech": "high technology",
+        "ic": "integrated circuit",
+        "ics": "integrated circuits",
+        "lab": "laboratory",
+        "labs": "laboratories",
+        "nbs": "National Bureau of Statistics",
+        "prc": "China",
+        "r&d": "research and development",
+        "rd": "research and development",
+        "s&t": "science and technology",
+        "sci-tech": "science and technology",
+        "tech": "technology",
+        "yrd": "Yangtze River Delta",
+    }
+)
 
 #: American spellings read as the British ones the data mostly uses (and
 #: the other way round: both sides are read the same).
-SPELLINGS: Final[Mapping[str, str]] = types.MappingProxyType({
-    "behavior": "behaviour",
-    "center": "centre",
-    "color": "colour",
-    "defense": "defence",
-    "favorite": "favourite",
-    "honor": "honour",
-    "labor": "labour",
-    "organization": "organisation",
-    "program": "programme",
-})
+SPELLINGS: Final[Mapping[str, str]] = types.MappingProxyType(
+    {
+        "behavior": "behaviour",
+        "center": "centre",
+        "color": "colour",
+        "defense": "defence",
+        "favorite": "favourite",
+        "honor": "honour",
+        "labor": "labour",
+        "organization": "organisation",
+        "program": "programme",
+    }
+)
 
 #: Words too common to search for; dropped from queries and texts alike.
 STOP_WORDS: Final = frozenset(
@@ -133,9 +137,7 @@ _NAME, _PROSE = 1.0, 0.5
 _EXACT, _IN_ORDER = 1.0, 0.5
 
 _APOSTROPHES: Final = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u2032\u0060\u00b4", "'"))
-_CJK: Final = (
-    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-)
+_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_RUN: Final = re.compile(f"([{_CJK}]+)")
 _IS_CJK: Final = re.compile(f"[{_CJK}]")
 _POSSESSIVE: Final = re.compile(r"(?<=[^\W_])'s\b")

@@ -264,8 +264,7 @@ def _item_names(old: list[Any], new: list[Any]) -> tuple[list[str], list[str]] |
         ]
         named = [[n for n in names if isinstance(n, str)] for names in sides]
         if all(
-            len(set(strings)) == len(names)
-            for strings, names in zip(named, sides, strict=True)
+            len(set(strings)) == len(names) for strings, names in zip(named, sides, strict=True)
         ):
             return named[0], named[1]
     return None
@@ -309,9 +308,7 @@ def _compare(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
         yield FieldChange(path, _strip(old), _strip(new))
 
 
-def _metadata_changes(
-    old: Mapping[str, Any], new: Mapping[str, Any]
-) -> tuple[FieldChange, ...]:
+def _metadata_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     changes: list[FieldChange] = []
     for name in sorted(old.keys() | new.keys()):
         if name not in old or name not in new:

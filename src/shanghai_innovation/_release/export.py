@@ -180,8 +180,9 @@ def _builders(dataset: Dataset, fmt: str) -> Iterator[tuple[str, Callable[[], by
         if fmt == "parquet":
             from shanghai_innovation._formats.parquet import parquet_bytes  # noqa: PLC0415 - imports pyarrow
 
-            yield f"{spec.name}.parquet", functools.partial(
-                parquet_bytes, spec, records, dataset.info
+            yield (
+                f"{spec.name}.parquet",
+                functools.partial(parquet_bytes, spec, records, dataset.info),
             )
         else:
             yield f"{spec.name}.csv", functools.partial(csv_bytes, spec, records)
