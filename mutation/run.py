@@ -45,7 +45,6 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -91,17 +90,52 @@ def load_equivalents() -> list[dict[str, str]]:
     return items
 
 
-def equivalent_reason(mutant: Mutant, equivalents: Iterable[dict[str, str]]) -> str | None:
-    """The documented reason a surviving mutant is harmless, matched by line text and change."""
+def equivalent_entry(
+    mutant: Mutant, equivalents: Iterable[dict[str, str]]
+) -> dict[str, str] | None:
+    """The entry documenting a mutant: by line text and change (and scope or column, if given)."""
     for item in equivalents:
         if (
             item["file"] == mutant.file
             and item["line"] == mutant.source_line
             and item["mutation"] == mutant.description
             and item.get("before", mutant.before) == mutant.before
+            and item.get("scope", mutant.scope) == mutant.scope
+            and int(item.get("col", mutant.col)) == mutant.col
         ):
-            return item["reason"]
+            return item
     return None
+
+
+def equivalent_reason(mutant: Mutant, equivalents: Iterable[dict[str, str]]) -> str | None:
+    """The documented reason a surviving mutant is harmless (see ``equivalent_entry``)."""
+    item = equivalent_entry(mutant, equivalents)
+    return None if item is None else item["reason"]
+
+
+def documented_once(
+    mutant: Mutant, equivalents: Iterable[dict[str, str]], all_mutants: Sequence[Mutant]
+) -> bool:
+    """Whether an entry documents this mutant and no other mutant it could be mistaken for.
+
+    An entry matches by line text: where two mutants share it (the same line
+    twice), it may be right for one only, so both run, unless the entry names
+    the function (``scope``) or the column (``col``, for two changes on one
+    line) and that leaves one, or says how many
+    lines it speaks for (``occurrences``) and there are exactly that many.
+    """
+    item = equivalent_entry(mutant, equivalents)
+    if item is None:
+        return False
+    same = [
+        m
+        for m in all_mutants
+        if (m.file, m.source_line, m.description, m.before)
+        == (mutant.file, mutant.source_line, mutant.description, mutant.before)
+        and ("scope" not in item or m.scope == mutant.scope)
+        and ("col" not in item or m.col == mutant.col)
+    ]
+    return len(same) == int(item.get("occurrences", 1))
 
 
 # --- running pytest in a forked child ----------------------------------------------------
@@ -633,15 +667,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     ]
     results: dict[str, dict[str, Any]] = {}
     if not recheck:
-        # An entry matches by line text: where two mutants share it (the same
-        # line in two functions), it may be right for one only, so both run.
-        seen = Counter((m.file, m.source_line, m.description, m.before) for m in all_mutants)
-        documented = [
-            m
-            for m in todo
-            if equivalent_reason(m, equivalents) is not None
-            and seen[(m.file, m.source_line, m.description, m.before)] == 1
-        ]
+        documented = [m for m in todo if documented_once(m, equivalents, all_mutants)]
         for m in documented:
             results[m.key] = _result(m, "survived", "not run", None, 0.0, equivalents)
         todo = [m for m in todo if m.key not in results]

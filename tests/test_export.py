@@ -793,6 +793,66 @@ def test_stale_staging_folders_are_removed_only_when_safe(
     assert [False] == present_at_first_write
 
 
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_an_export_leaves_no_descriptor_open(dataset: si.Dataset, tmp_path: Path) -> None:
+    """The lock on the staging folder and each look at a stale folder's lock close their file."""
+    hour_ago = time.time() - 3600
+    for name in (".out.abcd_123.tmp", ".out.efgh_456.tmp"):
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (hour_ago, hour_ago))
+    before = _open_descriptors()
+    export_release(dataset=dataset, output=tmp_path / "out")
+    assert (before, ["out"]) == (_open_descriptors(), [p.name for p in tmp_path.iterdir()])
+
+
+def test_a_live_export_keeps_its_staging_folder_from_another_clean_up(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an export writes, its staging folder is locked: a second export to the same
+    output, which clears stale folders first, leaves it alone even when it looks stale."""
+    out = tmp_path / "out"
+    seen: list[tuple[bool, bool]] = []
+    real_write = _export._write_file
+
+    def write(path: Path, data: bytes) -> None:
+        if not seen:
+            staging = path.parent
+            monkeypatch.setattr(_export, "STALE_SECONDS", -1.0)
+            _export._remove_stale(tmp_path, out)  # what a second export does first
+            seen.append((staging.name.endswith(".tmp"), staging.is_dir()))
+        real_write(path, data)
+
+    monkeypatch.setattr(_export, "_write_file", write)
+    export_release(dataset=dataset, output=out)
+    assert [(True, True)] == seen
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_a_stale_folder_whose_lock_cannot_be_checked_is_kept(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the clean-up cannot open (to try its lock) may belong to a live export: kept."""
+    hour_ago = time.time() - 3600
+    closed = tmp_path / ".out.abcd_123.tmp"
+    closed.mkdir()
+    os.utime(closed, (hour_ago, hour_ago))
+    real_open = os.open
+
+    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # Only the look at its lock (a folder opened as a folder): removing it works.
+        if Path(path) == closed and flags & os.O_DIRECTORY:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    export_release(dataset=dataset, output=tmp_path / "out")
+    assert [".out.abcd_123.tmp", "out"] == sorted(p.name for p in tmp_path.iterdir())
+
+
 def test_output_holding_the_data_folder_is_refused(
     tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -531,7 +531,7 @@ def _in_use(folder: Path) -> bool:
     try:
         import fcntl  # noqa: PLC0415 - POSIX only
     except ImportError:  # pragma: no cover - Windows
-        return True
+        return True  # no flock: any folder may be in use
     try:
         descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
