@@ -257,6 +257,15 @@ def test_failure_half_way_leaves_output_untouched(
     assert (["out"] if existing else []) == [p.name for p in tmp_path.iterdir()]
 
 
+def test_the_one_step_swap_is_used_wherever_the_c_library_has_it() -> None:
+    """On Linux with a C library that has renameat2 (glibc 2.28 on), a forced export
+    swaps the old release out in one step; elsewhere it falls back to two renames."""
+    import ctypes  # noqa: PLC0415 - only this test asks the C library itself
+
+    has_it = sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "renameat2")
+    assert has_it == (_export._renameat2() is not None)
+
+
 @pytest.mark.parametrize("swap", [True, False], ids=["one-swap", "two-renames"])
 def test_failure_of_the_final_move_keeps_the_old_release(
     dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
@@ -762,6 +771,8 @@ def test_stale_staging_folders_are_removed_only_when_safe(
     def write(path: Path, data: bytes) -> None:
         if not present_at_first_write:
             present_at_first_write.append((tmp_path / ".out.abcd_123.tmp").exists())
+            # the old release set aside stays while it may be the only copy
+            present_at_first_write.append((tmp_path / ".out.qrst_345.old").exists())
         real_write(path, data)
 
     monkeypatch.setattr(_export, "_write_file", write)
@@ -790,7 +801,64 @@ def test_stale_staging_folders_are_removed_only_when_safe(
         os.close(lock)
     kept = {"young", "locked", "foreign", "other-output"}
     assert sorted(["out", *(names[k] for k in kept)]) == sorted(p.name for p in tmp_path.iterdir())
-    assert [False] == present_at_first_write
+    assert [False, True] == present_at_first_write
+
+
+def _stale(folder: Path, age: float = 3600.0, name: str = "x") -> Path:
+    folder.mkdir()
+    (folder / name).write_text("left behind", encoding="utf-8")
+    then = time.time() - age
+    os.utime(folder, (then, then))
+    return folder
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a folder to another user")
+def test_a_stale_folder_of_another_user_is_kept(dataset: si.Dataset, tmp_path: Path) -> None:
+    """Another user's folder is theirs to clear, however it is named and however old."""
+    theirs = _stale(tmp_path / ".out.abcd_123.tmp")
+    os.chown(theirs, 54321, 54321)
+    export_release(dataset=dataset, output=tmp_path / "out")
+    assert [".out.abcd_123.tmp", "out"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_a_folder_exactly_stale_seconds_old_is_stale(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The age limit is inclusive: a folder STALE_SECONDS old goes, one a second younger stays."""
+    now = 1_800_000_000.0
+    monkeypatch.setattr(_export.time, "time", lambda: now)
+    limit = _export.STALE_SECONDS
+    for name, age in ((".out.abcd_123.tmp", limit), (".out.efgh_456.tmp", limit - 1)):
+        folder = _stale(tmp_path / name)
+        os.utime(folder, (now - age, now - age))
+    export_release(dataset=dataset, output=tmp_path / "out")
+    assert [".out.efgh_456.tmp", "out"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("swap", [True, False], ids=["one-swap", "two-renames"])
+def test_leftovers_that_cannot_be_removed_do_not_fail_a_finished_export(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
+) -> None:
+    """Once the new release is in place, an old copy or a stale folder that cannot be
+    removed stays behind; the export still succeeds."""
+    out = tmp_path / "out"
+    export_release(dataset=small_dataset(), output=out)
+    (out / "undeletable").write_text("old", encoding="utf-8")
+    _stale(tmp_path / ".out.abcd_123.tmp", name="undeletable")
+    if not swap:
+        monkeypatch.setattr(_export, "_renameat2", lambda: None)
+    real_unlink = os.unlink
+
+    def unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+        if os.path.basename(path) == "undeletable":
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    export_release(dataset=dataset, output=out, force=True)
+    assert release_files(dataset, _export.ALL_FORMATS) == _snapshot(out)
+    left = {p.name for p in tmp_path.iterdir()} - {"out"}
+    assert (2, True) == (len(left), ".out.abcd_123.tmp" in left), left
 
 
 def _open_descriptors() -> int:
