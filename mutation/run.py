@@ -404,13 +404,25 @@ def trace_groups(
 ) -> dict[str, Any]:
     """One traced run of the groups' test files, each file once, ``jobs`` files at a time.
 
-    The files mutated are those of every group, and each test file is traced
-    once even when several groups list it (``test_query`` and
-    ``test_properties`` cover ``_values`` and ``_index_query``); each group
-    then reads its own tests' part (see ``restrict``). The tests must pass.
+    Each test file is traced once even when several groups list it
+    (``test_query`` and ``test_properties`` cover ``_values`` and
+    ``_index_query``), for the files those groups mutate and no others (the
+    release tests build records all the time, but nothing reads which lines
+    of ``_values.py`` they executed); each group then reads its own tests'
+    part (see ``restrict``). The tests must pass.
     """
-    files = list(dict.fromkeys(ROOT / f for config in groups.values() for f in config["files"]))
     tests = list(dict.fromkeys(t for config in groups.values() for t in config["tests"]))
+    files_for = {
+        test: list(
+            dict.fromkeys(
+                ROOT / f
+                for config in groups.values()
+                if test in config["tests"]
+                for f in config["files"]
+            )
+        )
+        for test in tests
+    }
     # Biggest test file first, so that the last to finish is a small one.
     queue = sorted(tests, key=lambda t: -(ROOT / t.split("::")[0]).stat().st_size)
     work = Path(tempfile.mkdtemp(prefix="mutation-trace-"))
@@ -423,7 +435,7 @@ def trace_groups(
         while queue and len(running) < jobs:
             test = queue.pop(0)
             names[test] = f"trace-{len(names)}"
-            running[_trace_start(names[test], files, [test], resets, work)] = test
+            running[_trace_start(names[test], files_for[test], [test], resets, work)] = test
         pid, wait_status, usage = os.wait4(-1, 0)
         test = running.pop(pid)
         merged["cpu"] += usage.ru_utime + usage.ru_stime
@@ -617,21 +629,32 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
 
 
 def killers_first(
-    kills: dict[str, int], candidates: Sequence[str], times: Mapping[str, float]
+    kills: Mapping[str, int],
+    candidates: Sequence[str],
+    times: Mapping[str, float],
+    nearby: Mapping[str, int] | None = None,
 ) -> list[str]:
     """The quick tests that killed most earlier mutants, among ``candidates``, at most ``KILLERS``.
 
-    Only tests traced under ``CHEAP`` seconds: a slow test that kills many
-    would make every mutant pay for it, killed or not.
+    Those that killed mutants of the same function (``nearby``) come first,
+    then those that killed most in the whole group. Only tests traced under
+    ``CHEAP`` seconds: a slow test that kills many would make every mutant
+    pay for it, killed or not.
 
     Neighbouring mutants tend to die by the same test: one run of those few
     (often one file's collection instead of five) settles most mutants. A
     mutant they do not kill goes on to its full lists, so the verdict is the
     same as without them, only reached sooner.
     """
-    quick = (t for t in kills if times.get(t, CHEAP) < CHEAP and _in(t, candidates))
-    ranked = sorted(quick, key=lambda t: -kills[t])
-    return ranked[:KILLERS]
+    chosen: list[str] = []
+    for counts in (nearby or {}, kills):
+        quick = (
+            t
+            for t in counts
+            if times.get(t, CHEAP) < CHEAP and _in(t, candidates) and t not in chosen
+        )
+        chosen += sorted(quick, key=lambda t: -counts[t])
+    return chosen[:KILLERS]
 
 
 def _by_file(tests: Sequence[str], trace_data: dict[str, Any]) -> list[list[str]]:
@@ -695,12 +718,14 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     whole = sum(times.values())
     # Queue entries: (mutant, the test lists still to run, most selective first, and
     # whether it is still to run the earlier killers first).
-    queue: list[tuple[Mutant, list[list[str]], bool]] = []
+    # The seconds already spent on it (earlier test lists) are carried along.
+    queue: list[tuple[Mutant, list[list[str]], bool, float]] = []
     for m in todo:
         lists = [list(given_tests)] if given_tests else phases(m, trace_data, tests)
-        queue.append((m, lists, not given_tests))
+        queue.append((m, lists, not given_tests, 0.0))
     kills: dict[str, int] = {}  # test -> mutants it killed in this run
-    running: dict[int, tuple[Mutant, list[list[str]], float, float, Path]] = {}
+    kills_in: dict[tuple[str, str], dict[str, int]] = {}  # the same, per file and function
+    running: dict[int, tuple[Mutant, list[list[str]], float, float, Path, float]] = {}
     done = launched = 0
     cpu = trace_data["cpu"]
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -720,11 +745,19 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                         f"   {preloaded_for}: preloaded {len(preloaded)} package modules",
                         flush=True,
                     )
-                m, lists, fresh = queue.pop(0)
+                m, lists, fresh, spent = queue.pop(0)
                 if fresh:
-                    known = killers_first(kills, [t for phase in lists for t in phase], times)
+                    candidates = [t for phase in lists for t in phase]
+                    nearby = kills_in.get((m.file, m.scope))
+                    known = killers_first(kills, candidates, times, nearby)
                     if known:
                         lists = [known, *lists]
+                    if all("::" in t for t in candidates):
+                        # Tests named one by one: one pytest session runs the
+                        # lists in order and stops at the first failure, as
+                        # one child per list would, without paying again for
+                        # the fork, pytest's start and the imports.
+                        lists = [list(dict.fromkeys(t for phase in lists for t in phase))]
                 run_tests = lists[0]
                 code = compile_mutant(m, ROOT)
                 launched += 1
@@ -738,9 +771,9 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                     budget = whole
                 limit = TIME_FLOOR + TIME_FACTOR * budget
                 pid = _fork(run_tests, log, basetemp, m, code)  # type: ignore[arg-type]
-                running[pid] = (m, lists, time.perf_counter(), limit, log)
+                running[pid] = (m, lists, time.perf_counter(), limit, log, spent)
             time.sleep(0.02)
-            for pid, (m, lists, start, limit, log) in list(running.items()):
+            for pid, (m, lists, start, limit, log, spent) in list(running.items()):
                 finished, wait_status, usage = os.wait4(pid, os.WNOHANG)
                 elapsed = time.perf_counter() - start
                 if finished == 0 and elapsed <= limit:
@@ -757,16 +790,19 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                 del running[pid]
                 cpu += usage.ru_utime + usage.ru_stime
                 shutil.rmtree(log.parent / f"tmp-{log.stem.split('-')[1]}", ignore_errors=True)
-                if status in (4, 5):
+                if status in (4, 5) and _collection_error(log) is None:
                     sys.exit(f"{m.key}: pytest could not run the tests (exit {status}); see {log}")
                 if status == 0 and len(lists) > 1:
-                    queue.insert(0, (m, lists[1:], False))  # confirm against the wider list
+                    # confirm against the wider list
+                    queue.insert(0, (m, lists[1:], False, spent + elapsed))
                     continue
                 outcome = "survived" if status == 0 else "killed"
                 killer = _first_failure(log) if outcome == "killed" else None
                 if killer is not None:
                     kills[killer] = kills.get(killer, 0) + 1
-                results[m.key] = _result(m, outcome, status, killer, elapsed, equivalents)
+                    local = kills_in.setdefault((m.file, m.scope), {})
+                    local[killer] = local.get(killer, 0) + 1
+                results[m.key] = _result(m, outcome, status, killer, spent + elapsed, equivalents)
                 done += 1
                 if outcome == "survived":
                     print(f"   SURVIVED {m.key} {m.description}: {m.before}", flush=True)
@@ -816,6 +852,21 @@ def _first_failure(log: Path) -> str | None:
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith(("FAILED ", "ERROR ")):
                 return line.split(" ", 1)[1].split(" - ")[0]
+    return _collection_error(log)
+
+
+def _collection_error(log: Path) -> str | None:
+    """The test file a mutant made impossible to import, if it did (that kills it too).
+
+    A test module that builds values as it is imported (a Hypothesis
+    ``@example(PartialDate(...))``) fails to import under a mutant of their
+    validators; asked for tests of it by node id, pytest then says it found
+    none (exit 4), which otherwise means the runner asked for the wrong tests.
+    """
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("_") and " ERROR collecting " in line:
+                return line.split(" ERROR collecting ", 1)[1].strip(" _")
     return None
 
 
