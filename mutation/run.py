@@ -451,7 +451,8 @@ def trace_groups(
         for key in ("lines", "times", "collect"):
             merged[key].update(data[key])
         merged["modules"] = list(dict.fromkeys([*merged["modules"], *data["modules"]]))
-    print(f"   traced in {time.perf_counter() - started:.0f} s", flush=True)
+    merged["seconds"] = time.perf_counter() - started
+    print(f"   traced in {merged['seconds']:.0f} s", flush=True)
     shutil.rmtree(work, ignore_errors=True)
     return merged
 
@@ -590,19 +591,44 @@ def _warm(calls: Sequence[str], tainted: set[str]) -> bool:
 # --- running the mutants -----------------------------------------------------------------
 
 
-def covering_tests(mutant: Mutant, trace_data: dict[str, Any]) -> list[str]:
-    """The traced tests that executed a line of the mutant, in run order."""
+def covering_tests(
+    mutant: Mutant, trace_data: dict[str, Any], *, body_only: bool = False
+) -> list[str]:
+    """The traced tests that executed a line of the mutant, in run order.
+
+    ``body_only``: a line after its first (inside an ``if``'s body, say).
+    """
     if not mutant.in_function:
         return []
-    span = set(range(mutant.line, mutant.end_line + 1))
-    return [
-        test
-        for test, lines in trace_data["lines"].items()
-        if any(f == mutant.file and n in span for f, n in lines)
-    ]
+    by_line = _tests_by_line(trace_data)
+    found: set[int] = set()
+    for n in range(mutant.line + 1 if body_only else mutant.line, mutant.end_line + 1):
+        found |= by_line.get((mutant.file, n), set())
+    tests = list(trace_data["lines"])
+    return [tests[i] for i in sorted(found)]
 
 
-def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> list[list[str]]:
+def _tests_by_line(trace_data: dict[str, Any]) -> dict[tuple[str, int], set[int]]:
+    """For each (file, line), the positions (in run order) of the tests that executed it.
+
+    Built once per trace and kept in it.
+    """
+    index: dict[tuple[str, int], set[int]] | None = trace_data.get("_by_line")
+    if index is None:
+        index = {}
+        for i, lines in enumerate(trace_data["lines"].values()):
+            for f, n in lines:
+                index.setdefault((f, n), set()).add(i)
+        trace_data["_by_line"] = index
+    return index
+
+
+def phases(
+    mutant: Mutant,
+    trace_data: dict[str, Any],
+    tests: Sequence[str],
+    file_kills: Mapping[str, int] | None = None,
+) -> list[list[str]]:
     """The test lists a mutant runs against, each only if it survived the one before.
 
     A mutant inside a function runs the tests that executed its lines, one
@@ -612,7 +638,9 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
     the others. A mutant of code that runs at import (a constant, a class body,
     a default value), or in a function no test was seen executing (it may run
     at import, like the rule decorator's), runs the quick tests (traced under
-    ``CHEAP`` seconds), then the whole list.
+    ``CHEAP`` seconds), then the whole list. Files are taken in the order of
+    ``file_kills`` (how many mutants of the same file each test file killed
+    so far), most first, then quickest first.
     """
     times: dict[str, float] = trace_data["times"]
     covering = covering_tests(mutant, trace_data) if mutant.in_function else []
@@ -622,10 +650,17 @@ def phases(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> 
         # not wait for them.
         quick = [t for t in covering if times.get(t, 0.0) < CHEAP]
         slow = sorted((t for t in covering if times.get(t, 0.0) >= CHEAP), key=times.__getitem__)
-        return [*_by_file(quick, trace_data), *([slow] if slow else [])]
+        # A dropped check, or any change to a statement with a body, is most
+        # likely caught by the tests that went into the body (the refusal's
+        # own test), not by the hundreds that only passed the condition.
+        inside = set(covering_tests(mutant, trace_data, body_only=True))
+        first = sorted((t for t in quick if t in inside), key=times.__getitem__)
+        rest = [t for t in quick if t not in inside]
+        by_file = _by_file(rest, trace_data, file_kills)
+        return [*([first] if first else []), *by_file, *([slow] if slow else [])]
     # No test executed it: it runs at import (or is never run at all).
     cheap = [t for t, seconds in times.items() if seconds < CHEAP]
-    return [*_by_file(cheap, trace_data), list(tests)]
+    return [*_by_file(cheap, trace_data, file_kills), list(tests)]
 
 
 def killers_first(
@@ -657,14 +692,23 @@ def killers_first(
     return chosen[:KILLERS]
 
 
-def _by_file(tests: Sequence[str], trace_data: dict[str, Any]) -> list[list[str]]:
-    """Tests split by file: quickest file first, quickest test first within each."""
+def _by_file(
+    tests: Sequence[str], trace_data: dict[str, Any], file_kills: Mapping[str, int] | None = None
+) -> list[list[str]]:
+    """Tests split by file: the file that killed most first, then the quickest.
+
+    Within a file, the quickest test first.
+    """
     times: dict[str, float] = trace_data["times"]
     collect: dict[str, float] = trace_data["collect"]
     by_file: dict[str, list[str]] = {}
     for test in sorted(tests, key=lambda t: times.get(t, 0.0)):
         by_file.setdefault(test.split("::")[0], []).append(test)
-    order = sorted(by_file, key=lambda f: collect.get(f, 0.0) + times.get(by_file[f][0], 0.0))
+    kills = file_kills or {}
+    order = sorted(
+        by_file,
+        key=lambda f: (-kills.get(f, 0), collect.get(f, 0.0) + times.get(by_file[f][0], 0.0)),
+    )
     return [by_file[f] for f in order]
 
 
@@ -725,6 +769,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
         queue.append((m, lists, not given_tests, 0.0))
     kills: dict[str, int] = {}  # test -> mutants it killed in this run
     kills_in: dict[tuple[str, str], dict[str, int]] = {}  # the same, per file and function
+    file_kills: dict[str, dict[str, int]] = {}  # mutated file -> test file -> mutants killed
     running: dict[int, tuple[Mutant, list[list[str]], float, float, Path, float]] = {}
     done = launched = 0
     cpu = trace_data["cpu"]
@@ -747,6 +792,7 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                     )
                 m, lists, fresh, spent = queue.pop(0)
                 if fresh:
+                    lists = phases(m, trace_data, tests, file_kills.get(m.file))
                     candidates = [t for phase in lists for t in phase]
                     nearby = kills_in.get((m.file, m.scope))
                     known = killers_first(kills, candidates, times, nearby)
@@ -802,6 +848,9 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                     kills[killer] = kills.get(killer, 0) + 1
                     local = kills_in.setdefault((m.file, m.scope), {})
                     local[killer] = local.get(killer, 0) + 1
+                    by_test_file = file_kills.setdefault(m.file, {})
+                    test_file = killer.split("::")[0]
+                    by_test_file[test_file] = by_test_file.get(test_file, 0) + 1
                 results[m.key] = _result(m, outcome, status, killer, spent + elapsed, equivalents)
                 done += 1
                 if outcome == "survived":
@@ -898,9 +947,24 @@ def summarise(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report(states: Sequence[dict[str, Any]]) -> str:
+def unmatched_entries(
+    equivalents: Sequence[dict[str, str]], files: Iterable[str]
+) -> list[dict[str, str]]:
+    """Entries of ``equivalent.toml`` for these files that document no mutant (any more)."""
+    found = {f: mutants(ROOT / f, ROOT) for f in files}
+    return [
+        item
+        for item in equivalents
+        if item["file"] in found
+        and not any(equivalent_entry(m, [item]) for m in found[item["file"]])
+    ]
+
+
+def report(states: Sequence[dict[str, Any]], head: Sequence[str] = ()) -> str:
     """The markdown report: a score table, then every survivor with its reason or OPEN."""
     lines = [
+        *head,
+        *([""] if head else []),
         "| group | mutants | killed | survived | of which equivalent | score | "
         "score, equivalents excluded | wall s | CPU s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -928,6 +992,23 @@ def report(states: Sequence[dict[str, Any]]) -> str:
                 f"`{r['before']}` → `{r['after']}`. {reason}"
             )
     return "\n".join(lines) + "\n"
+
+
+def _report_head(
+    wall: float,
+    cpu: float,
+    shared: dict[str, Any] | None,
+    equivalents: list[dict[str, str]],
+    files: list[str],
+) -> list[str]:
+    """The report's first lines: the whole run's time, and stale entries of equivalent.toml."""
+    stale = unmatched_entries(equivalents, files)
+    for item in stale:
+        print(f"   equivalent.toml: no mutant matches {item['file']}: {item['line']!r}")
+    first = f"All groups asked for in {wall:.0f} s wall, {cpu:.0f} s CPU on {os.cpu_count()} cores"
+    if shared is not None:
+        first += f" (the shared trace: {shared['seconds']:.0f} s wall)"
+    return [first + ".", f"Entries of `equivalent.toml` matching no mutant: {len(stale)}."]
 
 
 def _excluded(s: dict[str, Any]) -> float:
@@ -1079,7 +1160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(the shared trace: {shared_cpu:.0f} s CPU)",
         flush=True,
     )
-    text = report(states)
+    mutated = [f for g in groups for f in config[g]["files"]]
+    text = report(
+        states, _report_head(time.perf_counter() - started, cpu, shared, equivalents, mutated)
+    )
     if args.report:
         Path(args.report).write_text(text, encoding="utf-8")
     else:
