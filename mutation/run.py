@@ -64,6 +64,9 @@ PACKAGE = "shanghai_innovation"
 STATE = HERE / ".state"
 #: Mutant children get this many seconds plus this many times the tests' traced time.
 TIME_FLOOR, TIME_FACTOR = 30.0, 4.0
+# Each test of a mutant's session on its own: a mutant that makes one hang
+# (an endless loop) is caught there, not after the whole session's limit.
+TEST_TIME_FLOOR = 10.0
 #: Tests that took less than this (traced) also run for every mutant they did not execute.
 CHEAP = 1.0
 #: Before its own test lists, a mutant runs at most this many of the tests that killed
@@ -272,6 +275,40 @@ def _pytest_args(tests: Sequence[str], basetemp: Path, stop_early: bool) -> list
         f"--basetemp={basetemp}",
     ]
     return [*args, "-x"] if stop_early else args
+
+
+class MutantTimeoutError(Exception):
+    """A test ran past its time limit under a mutant (see ``_TestTimeLimit``)."""
+
+
+class _TestTimeLimit:
+    """A pytest plugin failing any test (its fixtures included) that runs past its limit.
+
+    The limit is ``TEST_TIME_FLOOR`` plus ``TIME_FACTOR`` times the test's
+    traced time. A test that hangs under a mutant fails there (and the
+    mutant is killed), instead of holding its child until the limit of the
+    whole session, which for a mutant of code every test runs (the value
+    types) is minutes. Code stuck in C, where the alarm cannot interrupt,
+    is still caught by the parent's limit on the child.
+    """
+
+    def __init__(self, times: Mapping[str, float]) -> None:
+        self.times = times
+
+    @staticmethod
+    def _expired(signum: int, frame: object) -> None:
+        raise MutantTimeoutError
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Iterator[None]:
+        limit = TEST_TIME_FLOOR + TIME_FACTOR * self.times.get(item.nodeid, CHEAP)
+        previous = signal.signal(signal.SIGALRM, self._expired)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _child(
@@ -816,7 +853,8 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
                 if run_tests == list(tests):
                     budget = whole
                 limit = TIME_FLOOR + TIME_FACTOR * budget
-                pid = _fork(run_tests, log, basetemp, m, code)  # type: ignore[arg-type]
+                limiter = _TestTimeLimit(times)
+                pid = _fork(run_tests, log, basetemp, m, code, limiter)  # type: ignore[arg-type]
                 running[pid] = (m, lists, time.perf_counter(), limit, log, spent)
             time.sleep(0.02)
             for pid, (m, lists, start, limit, log, spent) in list(running.items()):

@@ -812,6 +812,32 @@ def _stale(folder: Path, age: float = 3600.0, name: str = "x") -> Path:
     return folder
 
 
+class _VanishedEntry:
+    """A folder listed by scandir that is gone by the time it is looked at."""
+
+    def __init__(self, parent: Path) -> None:
+        self.name = ".out.gone_123.tmp"
+        self.path = str(parent / self.name)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", self.path)
+
+
+def test_a_folder_gone_while_the_clean_up_looks_is_passed_over(
+    dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process may remove a listed folder first: the clean-up goes on with the rest."""
+    _stale(tmp_path / ".out.abcd_123.tmp")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> list[Any]:
+        return [_VanishedEntry(Path(path)), *real_scandir(path)]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    export_release(dataset=dataset, output=tmp_path / "out")
+    assert ["out"] == [p.name for p in tmp_path.iterdir()]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a folder to another user")
 def test_a_stale_folder_of_another_user_is_kept(dataset: si.Dataset, tmp_path: Path) -> None:
     """Another user's folder is theirs to clear, however it is named and however old."""
