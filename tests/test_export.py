@@ -830,8 +830,10 @@ def test_a_folder_gone_while_the_clean_up_looks_is_passed_over(
     _stale(tmp_path / ".out.abcd_123.tmp")
     real_scandir = os.scandir
 
-    def scandir(path: Any) -> list[Any]:
-        return [_VanishedEntry(Path(path)), *real_scandir(path)]
+    def scandir(path: Any = ".") -> Any:
+        if isinstance(path, int) or Path(path) != tmp_path:  # rmtree's own listings
+            return real_scandir(path)
+        return [_VanishedEntry(tmp_path), *real_scandir(path)]
 
     monkeypatch.setattr(os, "scandir", scandir)
     export_release(dataset=dataset, output=tmp_path / "out")
