@@ -295,3 +295,31 @@ def test_print_of_a_diff_is_its_text_report() -> None:
     assert diff_datasets(ds, ds).to_text() == str(diff_datasets(ds, ds))
     version = ds.info.version
     assert f"Diff {version} -> {version}: no differences." == str(diff_datasets(ds, ds))
+
+
+def test_text_lists_dataset_changes_under_their_own_heading(dataset: si.Dataset) -> None:
+    bumped = attrs.evolve(dataset, info=attrs.evolve(dataset.info, version="9.0.0"))
+    old = dataset.info.version
+    assert [
+        f"Diff {old} -> 9.0.0: 0 added, 0 removed, 0 changed.",
+        "dataset:",
+        f"  ~ version: {json.dumps(old)} -> {json.dumps('9.0.0')}",
+    ] == diff_datasets(dataset, bumped).to_text().splitlines()
+
+
+def test_a_line_of_the_text_report_is_cut_at_exactly_its_limit(dataset: si.Dataset) -> None:
+    """A value can be long (a description); a report line keeps at most 10 message lengths."""
+    rest = len(f'  ~ version: "" -> "{dataset.info.version}"')
+    for length in (10 * _limits.MAX_MESSAGE, 10 * _limits.MAX_MESSAGE + 1):
+        version = "9" * (length - rest - len(".0.0")) + ".0.0"
+        older = attrs.evolve(dataset, info=attrs.evolve(dataset.info, version=version))
+        line = diff_datasets(older, dataset).to_text().splitlines()[2]
+        assert (length <= 10 * _limits.MAX_MESSAGE) == (len(line) == length), (length, len(line))
+
+
+@pytest.mark.parametrize("which", ["old_source", "new_source"])
+def test_each_release_to_compare_must_be_a_path_or_a_url(which: str, tmp_path: Path) -> None:
+    sources = {"old_source": tmp_path, "new_source": tmp_path, which: 5}
+    with pytest.raises(TypeError) as caught:
+        diff_releases(**sources)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"{which} must be a path or a URL")
