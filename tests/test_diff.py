@@ -8,13 +8,20 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
 import shanghai_innovation as si
 from shanghai_innovation import _cli, _limits
-from shanghai_innovation._release.diff import Change, FieldChange, diff_datasets, diff_releases
+from shanghai_innovation._release.diff import (
+    Change,
+    Diff,
+    FieldChange,
+    diff_datasets,
+    diff_releases,
+)
 from shanghai_innovation._release.export import export_release
 
 from ._releases import copy_release, reseal, zip_folder
@@ -323,3 +330,41 @@ def test_each_release_to_compare_must_be_a_path_or_a_url(which: str, tmp_path: P
     with pytest.raises(TypeError) as caught:
         diff_releases(**sources)  # type: ignore[arg-type]
     assert str(caught.value).startswith(f"{which} must be a path or a URL")
+
+
+def test_reports_keep_text_as_written_and_objects_in_key_order() -> None:
+    """Non-ASCII text is printed as itself, not escaped, in both reports; an object
+    value (a field added or removed whole) prints with its keys sorted."""
+    change = FieldChange("title", {"zh": "张江", "en": "Zhangjiang"}, None)
+    diff = Diff("1.0.0", "1.0.1", (change,), ())
+    assert '  ~ title: {"en": "Zhangjiang", "zh": "张江"} -> null' == diff.to_text().splitlines()[2]
+    assert '"zh": "张江"' in diff.to_json()
+
+
+_A, _B = {"name": "a", "v": 1}, {"name": "b", "v": 2}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # keys on one side only are one change each; shared keys are compared inside
+        ({"k": 1, "b": 2}, {"k": 1, "c": 3}, [("b", 2, None), ("c", None, 3)]),
+        # an object against something else is one change, whole
+        ({"k": 1}, [1], [("", {"k": 1}, [1])]),
+        ([{"name": "x"}], {}, [("", [{"name": "x"}], {})]),
+        # list items are matched by a name each side gives uniquely ...
+        ([_A, _B], [_B, {"name": "a", "v": 3}], [("[a].v", 1, 3)]),
+        # ... and compared whole when a name repeats, or an item has none
+        ([_A, _B], [_A, _A], [("", [_A, _B], [_A, _A])]),
+        ([_A, {"v": 1}], [_A, {"v": 2}], [("", [_A, {"v": 1}], [_A, {"v": 2}])]),
+        # derived keys (sizes, hashes) are left out at every level, in lists too
+        ({"a": [{"name": "x", "bytes": 5}]}, {}, [("a", [{"name": "x"}], None)]),
+        ({"bytes": 1, "k": [1]}, {"bytes": 2, "k": [1]}, []),
+    ],
+)
+def test_descriptors_are_compared_by_path_and_item_name(
+    old: Any, new: Any, expected: list[tuple[str, Any, Any]]
+) -> None:
+    from shanghai_innovation._release.diff import _compare  # noqa: PLC0415
+
+    assert [FieldChange(*change) for change in expected] == list(_compare(old, new, ""))
