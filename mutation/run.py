@@ -125,8 +125,8 @@ def documented_once(
     An entry matches by line text: where two mutants share it (the same line
     twice), it may be right for one only, so both run, unless the entry names
     the function (``scope``) or the column (``col``, for two changes on one
-    line) and that leaves one, or says how many
-    lines it speaks for (``occurrences``) and there are exactly that many.
+    line) and that leaves one, or says how many lines it speaks for
+    (``occurrences``) and there are exactly that many.
     """
     item = equivalent_entry(mutant, equivalents)
     if item is None:
@@ -799,11 +799,11 @@ def run_group(  # noqa: PLR0912, PLR0915 - the scheduling loop reads best in one
     whole = sum(times.values())
     # Queue entries: (mutant, the test lists still to run, most selective first, and
     # whether it is still to run the earlier killers first).
-    # The seconds already spent on it (earlier test lists) are carried along.
-    queue: list[tuple[Mutant, list[list[str]], bool, float]] = []
-    for m in todo:
-        lists = [list(given_tests)] if given_tests else phases(m, trace_data, tests)
-        queue.append((m, lists, not given_tests, 0.0))
+    # The seconds already spent on it (earlier test lists) are carried along. A
+    # fresh mutant's lists are made as it starts, from what was killed by then.
+    queue: list[tuple[Mutant, list[list[str]], bool, float]] = [
+        (m, [list(given_tests)] if given_tests else [], not given_tests, 0.0) for m in todo
+    ]
     kills: dict[str, int] = {}  # test -> mutants it killed in this run
     kills_in: dict[tuple[str, str], dict[str, int]] = {}  # the same, per file and function
     file_kills: dict[str, dict[str, int]] = {}  # mutated file -> test file -> mutants killed
