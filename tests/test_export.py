@@ -150,6 +150,15 @@ def test_a_file_at_the_output_path_is_never_replaced(dataset: si.Dataset, tmp_pa
     assert "a file" == out.read_text()
 
 
+def _refuse_to_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the export builds its release files (it should refuse first)."""
+
+    def built(*args: object, **kwargs: object) -> None:
+        pytest.fail("the release was built before the output was checked")
+
+    monkeypatch.setattr(_export, "release_files", built)
+
+
 @pytest.mark.parametrize("kind", ["file", "link"])
 def test_a_file_or_link_at_the_output_is_refused_before_any_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -162,10 +171,7 @@ def test_a_file_or_link_at_the_output_is_refused_before_any_work(
         (tmp_path / "elsewhere").mkdir()
         out.symlink_to(tmp_path / "elsewhere")
 
-    def built(*args: object, **kwargs: object) -> None:
-        pytest.fail("the release was built before the output was checked")
-
-    monkeypatch.setattr(_export, "release_files", built)
+    _refuse_to_build(monkeypatch)
     with pytest.raises(si.OutputExistsError) as caught:
         export_release(out, dataset=small_dataset(), force=True)
     assert f"{out}: exists and is not a folder; choose another output" == str(caught.value)
@@ -182,10 +188,7 @@ def test_a_folder_in_use_is_refused_without_force_before_any_work(
     out.mkdir()
     (out / "mine.txt").write_text("mine", encoding="utf-8")
 
-    def built(*args: object, **kwargs: object) -> None:
-        pytest.fail("the release was built before the output was checked")
-
-    monkeypatch.setattr(_export, "release_files", built)
+    _refuse_to_build(monkeypatch)
     with pytest.raises(si.OutputExistsError) as caught:
         export_release(out, dataset=small_dataset())
     expected = f"{out}: folder is not empty; use --force (force=True) to replace it"
@@ -854,7 +857,7 @@ def test_a_folder_exactly_stale_seconds_old_is_stale(
 ) -> None:
     """The age limit is inclusive: a folder STALE_SECONDS old goes, one a second younger stays."""
     now = 1_800_000_000.0
-    monkeypatch.setattr(_export.time, "time", lambda: now)
+    monkeypatch.setattr(time, "time", lambda: now)
     limit = _export.STALE_SECONDS
     for name, age in ((".out.abcd_123.tmp", limit), (".out.efgh_456.tmp", limit - 1)):
         folder = _stale(tmp_path / name)
@@ -896,10 +899,8 @@ def _open_descriptors() -> int:
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
 def test_an_export_leaves_no_descriptor_open(dataset: si.Dataset, tmp_path: Path) -> None:
     """The lock on the staging folder and each look at a stale folder's lock close their file."""
-    hour_ago = time.time() - 3600
     for name in (".out.abcd_123.tmp", ".out.efgh_456.tmp"):
-        (tmp_path / name).mkdir()
-        os.utime(tmp_path / name, (hour_ago, hour_ago))
+        _stale(tmp_path / name)
     before = _open_descriptors()
     export_release(dataset=dataset, output=tmp_path / "out")
     assert (before, ["out"]) == (_open_descriptors(), [p.name for p in tmp_path.iterdir()])
@@ -932,10 +933,7 @@ def test_a_stale_folder_whose_lock_cannot_be_checked_is_kept(
     dataset: si.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder the clean-up cannot open (to try its lock) may belong to a live export: kept."""
-    hour_ago = time.time() - 3600
-    closed = tmp_path / ".out.abcd_123.tmp"
-    closed.mkdir()
-    os.utime(closed, (hour_ago, hour_ago))
+    closed = _stale(tmp_path / ".out.abcd_123.tmp")
     real_open = os.open
 
     def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
