@@ -59,6 +59,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from mutants import Mutant, compile_mutant, mutants  # noqa: E402
+from readers import reading  # noqa: E402
 
 PACKAGE = "shanghai_innovation"
 STATE = HERE / ".state"
@@ -645,6 +646,28 @@ def covering_tests(
     return [tests[i] for i in sorted(found)]
 
 
+def reading_tests(mutant: Mutant, trace_data: dict[str, Any], tests: Sequence[str]) -> list[str]:
+    """For a mutant of a module-level constant, the traced tests that can see it, in run order.
+
+    Those that executed a line reading the constant (or a module-level name
+    computed from it), and every test of a test file naming it. Empty when
+    that cannot be told (see readers.py): the caller then runs every test.
+    """
+    files = list(dict.fromkeys(ROOT / t.split("::")[0] for t in tests))
+    found = reading(ROOT / mutant.file, mutant.line, ROOT / "src" / PACKAGE, files)
+    if found is None:
+        return []
+    by_line = _tests_by_line(trace_data)
+    positions: set[int] = set()
+    for first, last in found.spans:
+        for n in range(first, last + 1):
+            positions |= by_line.get((mutant.file, n), set())
+    named = {str(Path(f).relative_to(ROOT)) for f in found.test_files}
+    traced = list(trace_data["lines"])
+    positions |= {i for i, t in enumerate(traced) if t.split("::")[0] in named}
+    return [traced[i] for i in sorted(positions)]
+
+
 def _tests_by_line(trace_data: dict[str, Any]) -> dict[tuple[str, int], set[int]]:
     """For each (file, line), the positions (in run order) of the tests that executed it.
 
@@ -672,15 +695,18 @@ def phases(
     test file at a time, the file quickest to collect and run first (most
     faults are caught by the first; collecting a file costs more than most of
     its tests), and the tests that took ``CHEAP`` seconds or more after all
-    the others. A mutant of code that runs at import (a constant, a class body,
-    a default value), or in a function no test was seen executing (it may run
-    at import, like the rule decorator's), runs the quick tests (traced under
-    ``CHEAP`` seconds), then the whole list. Files are taken in the order of
-    ``file_kills`` (how many mutants of the same file each test file killed
-    so far), most first, then quickest first.
+    the others. A mutant of a module-level constant runs the same way against
+    the tests that read it (``reading_tests``). Any other mutant of code that
+    runs at import (a class body, a default value), or in a function no test
+    was seen executing (it may run at import, like the rule decorator's), runs
+    the quick tests (traced under ``CHEAP`` seconds), then the whole list.
+    Files are taken in the order of ``file_kills`` (how many mutants of the
+    same file each test file killed so far), most first, then quickest first.
     """
     times: dict[str, float] = trace_data["times"]
     covering = covering_tests(mutant, trace_data) if mutant.in_function else []
+    if not mutant.in_function:
+        covering = reading_tests(mutant, trace_data, tests)
     if covering:
         # The slow tests (a generated round trip takes 17 s) go last, all
         # files together: a fault the quick tests of a later file catch does
@@ -695,7 +721,7 @@ def phases(
         rest = [t for t in quick if t not in inside]
         by_file = _by_file(rest, trace_data, file_kills)
         return [*([first] if first else []), *by_file, *([slow] if slow else [])]
-    # No test executed it: it runs at import (or is never run at all).
+    # No test executed it, or it runs at import and its readers cannot be told.
     cheap = [t for t, seconds in times.items() if seconds < CHEAP]
     return [*_by_file(cheap, trace_data, file_kills), list(tests)]
 
