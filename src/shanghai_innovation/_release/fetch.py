@@ -11,8 +11,9 @@ Only :mod:`urllib` is used. The rules:
   of ``DEADLINE_FACTOR`` times that, so a server that stalls or trickles fails;
 - a ``Content-Length`` over the cap (or not a number) is refused before
   reading the body, and bytes are counted while reading, since a server may
-  send more than it says; a body that ends short of its ``Content-Length`` is
-  a failed download, not a damaged release;
+  send more than it says; a body that ends short of its ``Content-Length``,
+  or a chunked body that ends before its last chunk, is a failed download,
+  not a damaged release;
 - the body goes to a temporary file in the cache folder; the caller's check
   (that it is an intact release) runs on it, and only then is it renamed,
   atomically, into the cache under the SHA-256 of the URL.
@@ -334,9 +335,14 @@ def _read(
                 raise DownloadError(late)
             try:
                 chunk = response.read1(_CHUNK)
-            except http.client.IncompleteRead as exc:
-                total += len(exc.partial)
-                break
+            except http.client.IncompleteRead:
+                # Only a chunked body raises it: the connection closed inside a
+                # chunk or before the last (empty) one. What it holds as partial
+                # is chunk framing, not body.
+                if watchdog.timed_out():
+                    raise DownloadError(late) from None
+                msg = f"{url}: the connection closed after {total} bytes, before the body ended"
+                raise DownloadError(msg) from None
             if not chunk:
                 break
             total += len(chunk)
