@@ -128,11 +128,12 @@ def _function_spans(
 
 
 def _mentioned(path: Path, names: frozenset[str]) -> bool:
-    """Whether a file names one of ``names`` in code (a name or an attribute)."""
+    """Whether a file names one of ``names`` in code (a name, an attribute or an import)."""
     tree = _tree(path)
     return any(
         (isinstance(n, ast.Name) and n.id in names)
         or (isinstance(n, ast.Attribute) and n.attr in names)
+        or (isinstance(n, ast.ImportFrom) and any(a.name in names for a in n.names))
         for n in ast.walk(tree)
     )
 
