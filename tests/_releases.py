@@ -16,7 +16,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -721,10 +721,17 @@ class Server(http.server.ThreadingHTTPServer):
         return self.url(path)
 
 
-@contextlib.contextmanager
-def running_server() -> Iterator[Server]:
+ServerT = TypeVar("ServerT", bound=Server)
+
+
+def running_server() -> contextlib.AbstractContextManager[Server]:
     """Start a local server in a thread; stop it afterwards."""
-    server = Server()
+    return serving(Server())
+
+
+@contextlib.contextmanager
+def serving(server: ServerT) -> Iterator[ServerT]:
+    """Serve ``server`` (a ``Server`` or a subclass) in a thread; stop it afterwards."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()

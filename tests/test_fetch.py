@@ -42,7 +42,7 @@ from shanghai_innovation._release.fetch import (
     check_url,
 )
 
-from ._releases import Server, _Handler
+from ._releases import Server, _Handler, serving
 
 #: The self-signed certificate and key the HTTPS tests serve.
 TLS = Path(__file__).resolve().parent / "data" / "tls"
@@ -586,17 +586,8 @@ class TLSServer(Server):
 
 @pytest.fixture
 def tls_server() -> Iterator[TLSServer]:
-    server = TLSServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
+    with serving(TLSServer()) as server:
         yield server
-    finally:
-        server.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
