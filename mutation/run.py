@@ -704,8 +704,9 @@ def phases(
     same file each test file killed so far), most first, then quickest first.
     """
     times: dict[str, float] = trace_data["times"]
-    covering = covering_tests(mutant, trace_data) if mutant.in_function else []
-    if not mutant.in_function:
+    if mutant.in_function:
+        covering = covering_tests(mutant, trace_data)
+    else:
         covering = reading_tests(mutant, trace_data, tests)
     if covering:
         # The slow tests (a generated round trip takes 17 s) go last, all
